@@ -1,0 +1,81 @@
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { authenticate, csrfGuard } from './auth/auth.middleware.js';
+import { createAuthRoutes } from './auth/auth.routes.js';
+import { createUsersRoutes } from './auth/users.routes.js';
+import type { AppDeps } from './deps.js';
+import { createJobsRoutes } from './jobs/jobs.routes.js';
+import { AppError, errorBody } from './lib/errors.js';
+import type { AppEnv } from './lib/http.js';
+import { createProbeRoutes, createSystemRoutes } from './system/system.routes.js';
+
+/** JSON API bodies; webhooks (up to 3 MB from Meta) and media uploads set their own limits. */
+export const API_BODY_LIMIT = 1024 * 1024;
+
+/** Builds the whole HTTP surface from explicit dependencies (tests call `app.request()` on it). */
+export function createApp(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+
+  app.use(requestId());
+  app.use(async (c, next) => {
+    const started = performance.now();
+    c.set('logger', deps.logger.child({ requestId: c.get('requestId') }));
+    await next();
+    const ms = Math.round((performance.now() - started) * 10) / 10;
+    const level = c.res.status >= 500 ? 'error' : 'debug';
+    deps.logger[level]('request', { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms });
+  });
+
+  app.onError((err, c) => {
+    if (err instanceof AppError) return c.json(errorBody(err.code, err.message), err.status, err.headers);
+    if (err instanceof HTTPException && err.status < 500) {
+      return c.json(errorBody('request.rejected', err.message || 'Request rejected.'), err.status as ContentfulStatusCode);
+    }
+    (c.get('logger') ?? deps.logger).error('unhandled error', { err, method: c.req.method, path: c.req.path });
+    return c.json(errorBody('internal.error', `Something went wrong on our side (request ${c.get('requestId')}).`), 500);
+  });
+
+  app.route('/', createProbeRoutes(deps));
+
+  const api = new Hono<AppEnv>();
+  api.use(
+    bodyLimit({
+      maxSize: API_BODY_LIMIT,
+      onError: (c) => c.json(errorBody('request.too_large', `The request body is over ${API_BODY_LIMIT / 1024} KB.`), 413),
+    }),
+  );
+  api.use(csrfGuard(deps.config.publicUrl));
+  api.use(authenticate(deps));
+  api.route('/', createSystemRoutes(deps));
+  api.route('/', createAuthRoutes(deps));
+  api.route('/', createUsersRoutes(deps));
+  api.route('/', createJobsRoutes(deps));
+  app.route('/api/v1', api);
+
+  const jsonNotFound = (c: Context) => c.json(errorBody('route.not_found', `No route for ${c.req.method} ${c.req.path}.`), 404);
+  app.all('/api/*', jsonNotFound);
+  app.all('/webhooks/*', jsonNotFound);
+
+  if (deps.webRoot && existsSync(join(deps.webRoot, 'index.html'))) mountWebApp(app, deps.webRoot);
+  app.notFound(jsonNotFound);
+  return app;
+}
+
+/** Serves the built SolidJS app: hashed assets cached for a year, any other page path → index.html. */
+function mountWebApp(app: Hono<AppEnv>, root: string) {
+  const cacheFor = (value: string): MiddlewareHandler => async (c, next) => {
+    await next();
+    if (c.res.status === 200) c.res.headers.set('Cache-Control', value);
+  };
+  app.use('/assets/*', cacheFor('public, max-age=31536000, immutable'), serveStatic({ root, precompressed: true }));
+  app.use('*', cacheFor('no-cache'), serveStatic({ root }));
+  // SPA fallback for client routes; a missing file with an extension stays a 404.
+  const indexHtml = serveStatic<AppEnv>({ root, path: 'index.html' });
+  app.get('*', cacheFor('no-cache'), (c, next) => (/\.[a-z0-9]+$/i.test(c.req.path) ? next() : indexHtml(c, next)));
+}

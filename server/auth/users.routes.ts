@@ -1,0 +1,20 @@
+import { Hono } from 'hono';
+import type { AppDeps } from '../deps.js';
+import { readJson, type AppEnv } from '../lib/http.js';
+import { requireRole } from './auth.middleware.js';
+import { createUserBody } from './auth.schemas.js';
+import { userToJson } from './auth.users.js';
+
+/** Team members. Owners and admins add admins and agents; the owner comes from the first boot. */
+export function createUsersRoutes(deps: AppDeps) {
+  // Per-route guards: a sub-app's `use()` would cover every path under the shared /api/v1 base.
+  const managers = requireRole('owner', 'admin');
+  return new Hono<AppEnv>()
+    .get('/users', managers, (c) => c.json({ data: deps.users.list().map(userToJson) }))
+    .post('/users', managers, async (c) => {
+      const body = await readJson(c, createUserBody);
+      const user = await deps.users.create(body);
+      deps.logger.info('user created', { userId: user.id, role: user.role, by: c.get('auth')?.user.id });
+      return c.json({ data: userToJson(user) }, 201);
+    });
+}

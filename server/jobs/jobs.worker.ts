@@ -1,0 +1,236 @@
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import { backoffDelay, DEFAULT_BACKOFF, describeError, type BackoffPolicy } from './jobs.models.js';
+import type { ClaimedJob, JobStore } from './jobs.store.js';
+
+/** Thrown by a handler when retrying cannot help: the job goes straight to `dead`. */
+export class PermanentJobError extends Error {
+  override name = 'PermanentJobError';
+}
+
+/** Thrown by a handler that must wait (a rate limit): re-run after `delayMs`, not counted as an attempt. */
+export class RetryLaterError extends Error {
+  override name = 'RetryLaterError';
+  constructor(readonly delayMs: number, message = `retry in ${delayMs} ms`) {
+    super(message);
+  }
+}
+
+export interface JobContext<P> {
+  job: ClaimedJob<P>;
+  /** Aborted when shutdown runs out of patience; long handlers should pass it to fetch. */
+  signal: AbortSignal;
+  logger: Logger;
+}
+
+export type JobHandler<P = unknown> = (payload: P, ctx: JobContext<P>) => unknown;
+
+export interface QueueOptions {
+  /** Jobs of this queue run at once (default 1). */
+  concurrency?: number;
+  /** How long a claim holds a job before another worker may take it (default 60 s). */
+  leaseMs?: number;
+  backoff?: BackoffPolicy;
+}
+
+interface QueueState {
+  name: string;
+  handler: JobHandler<any>;
+  concurrency: number;
+  leaseMs: number;
+  backoff: BackoffPolicy;
+  inflight: Map<number, { job: ClaimedJob; done: Promise<void> }>;
+  timer: NodeJS.Timeout | null;
+}
+
+export interface WorkerDeps {
+  store: JobStore;
+  clock: Clock;
+  logger: Logger;
+  /** How often an idle queue looks for due jobs (enqueues also wake it through `notify`). */
+  pollMs?: number;
+  random?: () => number;
+}
+
+export type Worker = ReturnType<typeof createWorker>;
+
+/**
+ * Runs registered queues in this process. Claims come in batches up to the free concurrency;
+ * completions are collected and written in one transaction per event-loop turn (one fsync for many jobs).
+ */
+export function createWorker({ store, clock, logger, pollMs = 500, random = Math.random }: WorkerDeps) {
+  const queues = new Map<string, QueueState>();
+  let running = false;
+  let stopped = false;
+  let tickScheduled = false;
+  const wanting = new Set<QueueState>();
+  let completed: ClaimedJob[] = [];
+  // One signal for every job: it only ever fires when shutdown runs out of patience.
+  let shutdownSignal = new AbortController();
+
+  function scheduleTick(q?: QueueState) {
+    if (q) wanting.add(q);
+    if (tickScheduled) return;
+    tickScheduled = true;
+    setImmediate(tick);
+  }
+
+  function tick() {
+    tickScheduled = false;
+    flushCompleted();
+    if (!running) return;
+    const due = [...wanting];
+    wanting.clear();
+    for (const q of due) pump(q);
+  }
+
+  function flushCompleted() {
+    if (completed.length === 0 || stopped) return;
+    const batch = completed;
+    completed = [];
+    try {
+      const kept = store.completeMany(batch);
+      if (kept < batch.length) logger.warn('jobs: lease lost before completion', { lost: batch.length - kept });
+    } catch (err) {
+      // The jobs stay leased and will be re-run when the lease ends: at-least-once, never lost.
+      logger.error('jobs: could not record completions', { err, count: batch.length });
+    }
+  }
+
+  function pump(q: QueueState) {
+    const free = q.concurrency - q.inflight.size;
+    if (free <= 0) return;
+    let claimed: ClaimedJob[];
+    try {
+      claimed = store.claim(q.name, free, q.leaseMs);
+    } catch (err) {
+      logger.error('jobs: claim failed', { queue: q.name, err });
+      claimed = [];
+    }
+    for (const job of claimed) start(q, job);
+    if (claimed.length < free) armPoll(q);
+  }
+
+  function armPoll(q: QueueState) {
+    if (q.timer || !running) return;
+    q.timer = setTimeout(() => {
+      q.timer = null;
+      scheduleTick(q);
+    }, pollMs);
+    q.timer.unref();
+  }
+
+  function start(q: QueueState, job: ClaimedJob) {
+    if (job.attempts > job.maxAttempts) {
+      // Its lease expired on every run: a worker died or hung each time. Stop the loop here.
+      store.fail(job, `lease expired on each of ${job.maxAttempts} attempts (worker crashed or hung)`, { permanent: true });
+      return;
+    }
+    let log: Logger | undefined;
+    // Built on first use: most jobs never log, and this is the hot path.
+    const jobLogger = () => (log ??= logger.child({ job: job.id, queue: q.name, attempt: job.attempts }));
+    const ctx: JobContext<unknown> = {
+      job,
+      signal: shutdownSignal.signal,
+      get logger() {
+        return jobLogger();
+      },
+    };
+    const run = async () => {
+      try {
+        await q.handler(job.payload, ctx);
+        completed.push(job);
+      } catch (err) {
+        settleFailure(q, job, err, jobLogger());
+      } finally {
+        q.inflight.delete(job.id);
+        scheduleTick(q);
+      }
+    };
+    // Registered before the handler starts: a handler that throws synchronously still leaves the map.
+    const entry = { job, done: Promise.resolve() };
+    q.inflight.set(job.id, entry);
+    entry.done = run();
+  }
+
+  function settleFailure(q: QueueState, job: ClaimedJob, err: unknown, log: Logger) {
+    if (stopped) return;
+    try {
+      if (err instanceof RetryLaterError) {
+        store.giveBack(job, clock.now() + err.delayMs);
+        return;
+      }
+      const permanent = err instanceof PermanentJobError;
+      const retryAt = clock.now() + backoffDelay(job.attempts, q.backoff, random);
+      const state = store.fail(job, describeError(err), { retryAt, permanent });
+      if (state === 'dead') log.error('job dead', { err });
+      else log.warn('job failed, will retry', { err, retryAt: new Date(retryAt).toISOString() });
+    } catch (dbErr) {
+      log.error('jobs: could not record failure', { err: dbErr });
+    }
+  }
+
+  return {
+    /** Declares the handler of a queue; only registered queues are claimed. */
+    register<P>(name: string, handler: JobHandler<P>, opts: QueueOptions = {}) {
+      if (queues.has(name)) throw new Error(`queue ${name} registered twice`);
+      queues.set(name, {
+        name,
+        handler,
+        concurrency: Math.max(1, opts.concurrency ?? 1),
+        leaseMs: opts.leaseMs ?? 60_000,
+        backoff: opts.backoff ?? DEFAULT_BACKOFF,
+        inflight: new Map(),
+        timer: null,
+      });
+    },
+
+    start() {
+      if (running) return;
+      running = true;
+      stopped = false;
+      if (shutdownSignal.signal.aborted) shutdownSignal = new AbortController();
+      for (const q of queues.values()) scheduleTick(q);
+    },
+
+    /** Wakes a queue (or all) now instead of at the next poll; call after committing an enqueue. */
+    notify(queue?: string) {
+      if (!running) return;
+      if (queue === undefined) for (const q of queues.values()) scheduleTick(q);
+      else {
+        const q = queues.get(queue);
+        if (q) scheduleTick(q);
+      }
+    },
+
+    isRunning: () => running,
+
+    /** Jobs running right now, per queue. */
+    inflight(): Record<string, number> {
+      return Object.fromEntries([...queues.values()].map((q) => [q.name, q.inflight.size]));
+    },
+
+    /**
+     * Graceful drain: claim nothing more, let running jobs finish for up to `timeoutMs`, then abort the
+     * rest and give their leases back so the next start runs them at once.
+     */
+    async stop({ timeoutMs = 10_000 }: { timeoutMs?: number } = {}) {
+      running = false;
+      for (const q of queues.values()) {
+        if (q.timer) clearTimeout(q.timer);
+        q.timer = null;
+      }
+      const all = () => [...queues.values()].flatMap((q) => [...q.inflight.values()]);
+      let timer: NodeJS.Timeout | undefined;
+      const patience = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+      await Promise.race([Promise.allSettled(all().map((r) => r.done)), patience]);
+      clearTimeout(timer);
+      flushCompleted();
+      const leftovers = all();
+      stopped = true;
+      if (leftovers.length) shutdownSignal.abort(new Error('shutting down'));
+      for (const r of leftovers) store.giveBack(r.job);
+      if (leftovers.length) logger.warn('jobs: gave back unfinished jobs at shutdown', { count: leftovers.length });
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { serve } from '@hono/node-server';
+import { join } from 'node:path';
+import { migrateDb, openDb } from '../db/client.js';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createDeps } from './deps.js';
+import { startSchedules } from './jobs/jobs.schedules.js';
+import { systemClock } from './lib/clock.js';
+import { createLogger } from './lib/logger.js';
+import { projectRoot } from './lib/paths.js';
+import { ensureOwner } from './system/bootstrap.js';
+import { DataDirError, loadSecretKey, prepareDataDir } from './system/data-dir.js';
+import { registerSystemJobs, SYSTEM_SCHEDULES } from './system/system.jobs.js';
+
+const SHUTDOWN_BUDGET_MS = 10_000;
+
+/** Boot: config → data dir → db → migrate → owner → worker + cron → serve; SIGTERM drains. */
+async function main() {
+  const config = loadConfigOrExit();
+  const logger = createLogger(config.logLevel);
+  let layout;
+  try {
+    layout = prepareDataDir(config.dataDir);
+    loadSecretKey(layout, config.secretKey);
+  } catch (err) {
+    return fail(err instanceof DataDirError ? err.message : `Data directory: ${String(err)}`);
+  }
+
+  let db;
+  try {
+    db = openDb(layout.dbFile);
+    migrateDb(db);
+  } catch (err) {
+    return fail(`Database ${layout.dbFile} could not be opened or migrated: ${err instanceof Error ? err.message : String(err)}`);
+  }
+
+  const deps = createDeps({ config, db, clock: systemClock, logger, webRoot: join(projectRoot(), 'dist', 'web') });
+  await ensureOwner(deps);
+  registerSystemJobs(deps);
+  deps.worker.start();
+  const schedules = startSchedules(SYSTEM_SCHEDULES, { store: deps.jobs, logger, onEnqueued: (q) => deps.worker.notify(q) });
+
+  const app = createApp(deps);
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    logger.info('Parley is listening', { url: config.publicUrl, port: info.port, host: config.host, mode: config.mode, dataDir: config.dataDir });
+    if (config.mode === 'sandbox') {
+      logger.info('SANDBOX MODE: no WA_* variables are set, so a built-in simulator plays Meta. Nothing reaches real WhatsApp.', {
+        url: config.publicUrl,
+      });
+    }
+  });
+  server.on('error', (err) => fail(`Cannot listen on ${config.host}:${config.port}: ${err.message}`));
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_BUDGET_MS).unref();
+    schedules.stop();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    await deps.worker.stop({ timeoutMs: SHUTDOWN_BUDGET_MS - 2_000 });
+    await closed;
+    db.$client.pragma('wal_checkpoint(TRUNCATE)');
+    db.$client.close();
+    logger.info('stopped cleanly');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
+    throw err;
+  }
+}
+
+function fail(message: string): never {
+  process.stderr.write(message + '\n');
+  process.exit(1);
+}
+
+await main();

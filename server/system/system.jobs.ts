@@ -1,0 +1,26 @@
+import type { AppDeps } from '../deps.js';
+import type { Schedule } from '../jobs/jobs.schedules.js';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** Housekeeping on a timer, each run a durable job. */
+export const SYSTEM_SCHEDULES: readonly Schedule[] = [
+  // Checkpoints off the request path: SQLite's automatic ones stall the committing request.
+  { name: 'system.wal-checkpoint', cron: '* * * * *', queue: 'system.wal-checkpoint' },
+  { name: 'jobs.purge-done', cron: '7 * * * *', queue: 'jobs.purge-done' },
+  { name: 'auth.purge-sessions', cron: '23 3 * * *', queue: 'auth.purge-sessions' },
+];
+
+/** Registers the handlers of the housekeeping queues. */
+export function registerSystemJobs(deps: AppDeps): void {
+  deps.worker.register('system.wal-checkpoint', () => {
+    deps.db.$client.pragma('wal_checkpoint(PASSIVE)');
+  });
+  deps.worker.register('jobs.purge-done', () => {
+    const removed = deps.jobs.purgeDone(deps.clock.now() - DAY);
+    if (removed) deps.logger.info('jobs: purged finished jobs', { removed });
+  });
+  deps.worker.register('auth.purge-sessions', () => {
+    deps.sessions.purgeExpired();
+  });
+}

@@ -1,0 +1,14 @@
+import { Navigate, Route, Router } from '@solidjs/router';
+import { LoginPage } from './features/auth/login-page';
+import { InboxPage } from './features/inbox/inbox-page';
+
+/** Routes of the web app; the server answers any of these paths with index.html. */
+export function App() {
+  return (
+    <Router>
+      <Route path="/login" component={LoginPage} />
+      <Route path="/" component={InboxPage} />
+      <Route path="*" component={() => <Navigate href="/" />} />
+    </Router>
+  );
+}

@@ -1,0 +1,72 @@
+import { useNavigate, useSearchParams } from '@solidjs/router';
+import { createResource, createSignal, Show } from 'solid-js';
+import { ApiError } from '../../lib/api/client';
+import { fetchSystemStatus, login } from './auth.api';
+
+/** Sign-in form; in sandbox mode it shows the demo login and fills it in on request. */
+export function LoginPage() {
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const [status] = createResource(fetchSystemStatus);
+  const [email, setEmail] = createSignal('');
+  const [password, setPassword] = createSignal('');
+  const [error, setError] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await login(email(), password());
+      const next = typeof params.next === 'string' && params.next.startsWith('/') ? params.next : '/';
+      navigate(next, { replace: true });
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : 'Sign-in failed.');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main class="login">
+      <form class="card login-card" onSubmit={submit} aria-labelledby="login-title">
+        <h1 id="login-title" class="brand">Parley</h1>
+        <p class="muted">WhatsApp conversations, owned and followed up.</p>
+        <Show when={status()?.demoLogin}>
+          {(demo) => (
+            <div class="notice" role="note">
+              <strong>Sandbox mode.</strong> Sign in as <code>{demo().email}</code> / <code>{demo().password}</code>.{' '}
+              <button type="button" class="link" onClick={() => (setEmail(demo().email), setPassword(demo().password))}>
+                Fill in
+              </button>
+            </div>
+          )}
+        </Show>
+        <label>
+          Email
+          <input type="email" name="email" autocomplete="username" required value={email()} onInput={(e) => setEmail(e.currentTarget.value)} />
+        </label>
+        <label>
+          Password
+          <input
+            type="password"
+            name="password"
+            autocomplete="current-password"
+            required
+            value={password()}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+          />
+        </label>
+        <Show when={error()}>
+          <p class="error" role="alert">
+            {error()}
+          </p>
+        </Show>
+        <button type="submit" class="primary" disabled={busy()}>
+          {busy() ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </main>
+  );
+}
