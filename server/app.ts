@@ -14,6 +14,12 @@ import { createJobsRoutes } from './jobs/jobs.routes.js';
 import { AppError, errorBody } from './lib/errors.js';
 import type { AppEnv } from './lib/http.js';
 import { createProbeRoutes, createSystemRoutes } from './system/system.routes.js';
+import { createChannelsRoutes } from './channels/channels.routes.js';
+import { createContactsRoutes } from './contacts/contacts.routes.js';
+import { createInboxRoutes } from './inbox/inbox.routes.js';
+import { createMediaRoutes, MEDIA_UPLOAD_LIMIT } from './media/media.routes.js';
+import { createSandboxRoutes } from './whatsapp/sandbox/sandbox.routes.js';
+import { createWebhookRoutes } from './whatsapp/webhook/webhook.routes.js';
 
 /** JSON API bodies; webhooks (up to 3 MB from Meta) and media uploads set their own limits. */
 export const API_BODY_LIMIT = 1024 * 1024;
@@ -42,20 +48,26 @@ export function createApp(deps: AppDeps) {
   });
 
   app.route('/', createProbeRoutes(deps));
+  app.route('/', createWebhookRoutes(deps));
+  if (deps.sandbox) app.route('/sandbox/graph', deps.sandbox.simulator.app);
 
   const api = new Hono<AppEnv>();
-  api.use(
-    bodyLimit({
-      maxSize: API_BODY_LIMIT,
-      onError: (c) => c.json(errorBody('request.too_large', `The request body is over ${API_BODY_LIMIT / 1024} KB.`), 413),
-    }),
-  );
+  const limitTo = (maxSize: number) =>
+    bodyLimit({ maxSize, onError: (c) => c.json(errorBody('request.too_large', `The request body is over ${Math.round(maxSize / 1024)} KB.`), 413) });
+  const jsonLimit = limitTo(API_BODY_LIMIT);
+  const uploadLimit = limitTo(MEDIA_UPLOAD_LIMIT);
+  api.use((c, next) => (c.req.method === 'POST' && c.req.path === '/api/v1/media' ? uploadLimit(c, next) : jsonLimit(c, next)));
   api.use(csrfGuard(deps.config.publicUrl));
   api.use(authenticate(deps));
   api.route('/', createSystemRoutes(deps));
   api.route('/', createAuthRoutes(deps));
   api.route('/', createUsersRoutes(deps));
   api.route('/', createJobsRoutes(deps));
+  api.route('/', createChannelsRoutes(deps));
+  api.route('/', createContactsRoutes(deps));
+  api.route('/', createInboxRoutes(deps));
+  api.route('/', createMediaRoutes(deps));
+  if (deps.sandbox) api.route('/', createSandboxRoutes(deps.sandbox));
   app.route('/api/v1', api);
 
   const jsonNotFound = (c: Context) => c.json(errorBody('route.not_found', `No route for ${c.req.method} ${c.req.path}.`), 404);

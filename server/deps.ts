@@ -1,13 +1,24 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Db } from '../db/client.js';
 import { createApiTokenStore, type ApiTokenStore } from './auth/auth.tokens.js';
 import { createLoginLimiter, type LoginLimiter, type LoginLimits } from './auth/auth.rate-limit.js';
 import { createSessionStore, type SessionStore } from './auth/auth.sessions.js';
 import { createUserStore, type UserStore } from './auth/auth.users.js';
+import { createChannelRepository, type Channel, type ChannelRepository } from './channels/channels.repository.js';
 import type { Config } from './config.js';
 import { createJobStore, type JobStore } from './jobs/jobs.store.js';
 import { createWorker, type Worker } from './jobs/jobs.worker.js';
 import type { Clock } from './lib/clock.js';
+import { createEventBus, type EventBus } from './lib/event-bus.js';
 import type { Logger } from './lib/logger.js';
+import { createSecretBox } from './lib/secret-box.js';
+import { createLocalMediaStorage, type MediaStorage } from './media/media.storage.js';
+import { createGraphClient, type GraphClient } from './whatsapp/graph/graph.client.js';
+import { createTokenBuckets } from './whatsapp/outbound/rate-limit.js';
+import { createWebhookIngest, type WebhookIngest } from './whatsapp/webhook/webhook.ingest.js';
+import type { Sandbox } from './whatsapp/sandbox/sandbox.js';
 
 /** Everything routes and usecases need, passed explicitly (no module singletons). */
 export interface AppDeps {
@@ -21,33 +32,69 @@ export interface AppDeps {
   sessions: SessionStore;
   apiTokens: ApiTokenStore;
   loginLimiter: LoginLimiter;
+  channels: ChannelRepository;
+  bus: EventBus;
+  storage: MediaStorage;
+  ingest: WebhookIngest;
+  buckets: ReturnType<typeof createTokenBuckets>;
+  /** The Graph client of a channel (cached until the channel changes). */
+  graphFor: (channel: Channel) => GraphClient;
+  /** Wakes a job queue after a commit. */
+  notify: (queue: string) => void;
   /** Folder of the built web app (index.html + assets), or null when not built. */
   webRoot: string | null;
+  /** Sandbox mode: the in-process simulator and its channel. */
+  sandbox: Sandbox | null;
 }
 
-/** Wires the stores over one database; tests pass their own clock, limits and a silent logger. */
+/** Wires the stores over one database; tests pass their own clock, limits, folders and a silent logger. */
 export function createDeps(input: {
   config: Config;
   db: Db;
   clock: Clock;
   logger: Logger;
+  secretKey: Buffer;
+  mediaDir?: string;
+  tmpDir?: string;
   webRoot?: string | null;
   loginLimits?: LoginLimits;
   pollMs?: number;
+  fetch?: typeof fetch;
 }): AppDeps {
   const { config, db, clock, logger } = input;
   const jobs = createJobStore(db, clock);
+  const worker = createWorker({ store: jobs, clock, logger, pollMs: input.pollMs });
+  const channels = createChannelRepository({ db, clock, box: createSecretBox(input.secretKey), defaults: { graphUrl: config.graphUrl, graphVersion: config.graphVersion } });
+  const scratch = input.mediaDir && input.tmpDir ? null : mkdtempSync(join(tmpdir(), 'parley-media-'));
+  const clients = new Map<string, GraphClient>();
+  channels.onChange(() => clients.clear());
+  const notify = (queue: string) => worker.notify(queue);
   return {
     config,
     db,
     clock,
     logger,
     jobs,
-    worker: createWorker({ store: jobs, clock, logger, pollMs: input.pollMs }),
+    worker,
     users: createUserStore(db, clock),
     sessions: createSessionStore(db, clock),
     apiTokens: createApiTokenStore(db, clock),
     loginLimiter: createLoginLimiter(clock, input.loginLimits),
+    channels,
+    bus: createEventBus(),
+    storage: createLocalMediaStorage(input.mediaDir ?? join(scratch!, 'media'), input.tmpDir ?? scratch!),
+    ingest: createWebhookIngest({ db, jobs, clock, onCommitted: () => notify('whatsapp.process-webhook') }),
+    buckets: createTokenBuckets(clock),
+    graphFor: (channel) => {
+      let client = clients.get(channel.id);
+      if (!client) {
+        client = createGraphClient({ baseUrl: channel.graphBaseUrl, version: channel.graphVersion, accessToken: channel.accessToken, fetch: input.fetch });
+        clients.set(channel.id, client);
+      }
+      return client;
+    },
+    notify,
     webRoot: input.webRoot ?? null,
+    sandbox: null,
   };
 }

@@ -11,6 +11,9 @@ import { projectRoot } from './lib/paths.js';
 import { ensureOwner } from './system/bootstrap.js';
 import { DataDirError, loadSecretKey, prepareDataDir } from './system/data-dir.js';
 import { registerSystemJobs, SYSTEM_SCHEDULES } from './system/system.jobs.js';
+import { conversations } from '../db/schema/inbox.js';
+import { createSandbox, seedSandboxConversations } from './whatsapp/sandbox/sandbox.js';
+import { registerWhatsAppJobs } from './whatsapp/whatsapp.jobs.js';
 
 const SHUTDOWN_BUDGET_MS = 10_000;
 
@@ -19,9 +22,10 @@ async function main() {
   const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   let layout;
+  let secretKey: Buffer;
   try {
     layout = prepareDataDir(config.dataDir);
-    loadSecretKey(layout, config.secretKey);
+    secretKey = loadSecretKey(layout, config.secretKey);
   } catch (err) {
     return fail(err instanceof DataDirError ? err.message : `Data directory: ${String(err)}`);
   }
@@ -34,19 +38,37 @@ async function main() {
     return fail(`Database ${layout.dbFile} could not be opened or migrated: ${err instanceof Error ? err.message : String(err)}`);
   }
 
-  const deps = createDeps({ config, db, clock: systemClock, logger, webRoot: join(projectRoot(), 'dist', 'web') });
+  const deps = createDeps({
+    config,
+    db,
+    clock: systemClock,
+    logger,
+    secretKey,
+    mediaDir: layout.media,
+    tmpDir: layout.tmp,
+    webRoot: join(projectRoot(), 'dist', 'web'),
+  });
   await ensureOwner(deps);
+  if (config.whatsapp) deps.channels.upsert({ ...config.whatsapp, name: 'WhatsApp' });
+  const loopbackHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  if (config.mode === 'sandbox') {
+    deps.sandbox = createSandbox({ channels: deps.channels, baseUrl: `http://${loopbackHost.includes(':') ? `[${loopbackHost}]` : loopbackHost}:${config.port}`, graphVersion: config.graphVersion });
+  }
   registerSystemJobs(deps);
+  registerWhatsAppJobs(deps);
   deps.worker.start();
   const schedules = startSchedules(SYSTEM_SCHEDULES, { store: deps.jobs, logger, onEnqueued: (q) => deps.worker.notify(q) });
 
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     logger.info('Parley is listening', { url: config.publicUrl, port: info.port, host: config.host, mode: config.mode, dataDir: config.dataDir });
-    if (config.mode === 'sandbox') {
+    if (deps.sandbox) {
       logger.info('SANDBOX MODE: no WA_* variables are set, so a built-in simulator plays Meta. Nothing reaches real WhatsApp.', {
         url: config.publicUrl,
       });
+      if (!deps.db.select({ id: conversations.id }).from(conversations).limit(1).get()) {
+        seedSandboxConversations(deps.sandbox).catch((err: unknown) => logger.warn('sandbox: demo conversations could not be seeded', { err }));
+      }
     }
   });
   server.on('error', (err) => fail(`Cannot listen on ${config.host}:${config.port}: ${err.message}`));
@@ -61,6 +83,7 @@ async function main() {
       process.exit(1);
     }, SHUTDOWN_BUDGET_MS).unref();
     schedules.stop();
+    deps.sandbox?.simulator.stop();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     await deps.worker.stop({ timeoutMs: SHUTDOWN_BUDGET_MS - 2_000 });
     await closed;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { openTestDb } from '../db/client.js';
 import { createApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
@@ -11,11 +12,11 @@ import { silentLogger } from './lib/logger.js';
 export type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
 
 /** Helpers for tests: a fresh in-memory database from the real migrations, a manual clock, no logs. */
-export function createTestContext(opts: { env?: Record<string, string>; loginLimits?: LoginLimits } = {}) {
+export function createTestContext(opts: { env?: Record<string, string>; loginLimits?: LoginLimits; fetch?: typeof fetch } = {}) {
   const config: Config = loadConfig({ PUBLIC_URL: 'http://parley.test', ...opts.env }, '/tmp/parley-test');
   const clock = manualClock(Date.UTC(2026, 10, 23, 9, 0, 0));
   const db = openTestDb();
-  const deps: AppDeps = createDeps({ config, db, clock, logger: silentLogger, loginLimits: opts.loginLimits, pollMs: 5 });
+  const deps: AppDeps = createDeps({ config, db, clock, logger: silentLogger, secretKey: randomBytes(32), loginLimits: opts.loginLimits, pollMs: 5, fetch: opts.fetch });
   const app = createApp(deps);
   const origin = new URL(config.publicUrl).origin;
 

@@ -70,4 +70,4 @@ export async function waitForOk(url: string, timeoutMs = 10_000): Promise<number
 
 /** A response body as loosely typed JSON, for assertions. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const bodyOf = (res: Response): Promise<any> => res.json();
+export const bodyOf = async (res: Response | Promise<Response>): Promise<any> => (await res).json();

@@ -1,2 +1,5 @@
 export * from './auth.js';
+export * from './contacts.js';
+export * from './inbox.js';
 export * from './jobs.js';
+export * from './whatsapp.js';

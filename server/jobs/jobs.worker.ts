@@ -16,6 +16,14 @@ export class RetryLaterError extends Error {
   }
 }
 
+/** Thrown by a handler that failed but knows when to try again (e.g. Meta's 4^X s pair-limit advice): counts as an attempt. */
+export class RetryAfterError extends Error {
+  override name = 'RetryAfterError';
+  constructor(readonly retryAfterMs: number, message: string) {
+    super(message);
+  }
+}
+
 export interface JobContext<P> {
   job: ClaimedJob<P>;
   /** Aborted when shutdown runs out of patience; long handlers should pass it to fetch. */
@@ -161,7 +169,8 @@ export function createWorker({ store, clock, logger, pollMs = 500, random = Math
         return;
       }
       const permanent = err instanceof PermanentJobError;
-      const retryAt = clock.now() + backoffDelay(job.attempts, q.backoff, random);
+      const delay = err instanceof RetryAfterError ? err.retryAfterMs : backoffDelay(job.attempts, q.backoff, random);
+      const retryAt = clock.now() + delay;
       const state = store.fail(job, describeError(err), { retryAt, permanent });
       if (state === 'dead') log.error('job dead', { err });
       else log.warn('job failed, will retry', { err, retryAt: new Date(retryAt).toISOString() });

@@ -1,0 +1,110 @@
+
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const CONVERSATION_STATUSES = ['open', 'pending', 'snoozed', 'resolved'] as const;
+
+/** One thread per (contact, channel); resolving and reopening change its status, not its identity. */
+export const conversations = sqliteTable(
+  'conversations',
+  {
+    id: text('id').primaryKey(),
+    contactId: text('contact_id').notNull(),
+    channelId: text('channel_id').notNull(),
+    status: text('status', { enum: CONVERSATION_STATUSES }).notNull().default('open'),
+    assigneeId: text('assignee_id'),
+    teamId: text('team_id'),
+    priority: text('priority', { enum: ['low', 'normal', 'high', 'urgent'] }).notNull().default('normal'),
+    lastMessageAt: integer('last_message_at'),
+    lastInboundAt: integer('last_inbound_at'),
+    lastOutboundAt: integer('last_outbound_at'),
+    /** lastInboundAt + 24 h: free-form messages are allowed until then. */
+    windowExpiresAt: integer('window_expires_at'),
+    unreadCount: integer('unread_count').notNull().default(0),
+    snoozedUntil: integer('snoozed_until'),
+    resolvedAt: integer('resolved_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('conversations_contact_channel_unique').on(t.contactId, t.channelId),
+    index('conversations_status_last_idx').on(t.status, t.lastMessageAt),
+    index('conversations_last_idx').on(t.lastMessageAt),
+  ],
+);
+
+export const MESSAGE_STATUSES = ['received', 'queued', 'sending', 'sent', 'delivered', 'read', 'played', 'failed'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: text('id').primaryKey(),
+    conversationId: text('conversation_id').notNull(),
+    contactId: text('contact_id').notNull(),
+    channelId: text('channel_id').notNull(),
+    direction: text('direction', { enum: ['inbound', 'outbound'] }).notNull(),
+    type: text('type').notNull(),
+    /** Readable text: body, caption, button title… (also what search indexes). */
+    text: text('text'),
+    status: text('status', { enum: MESSAGE_STATUSES }).notNull(),
+    waMessageId: text('wa_message_id'),
+    /** When it happened: Meta's timestamp for inbound, creation time for outbound. */
+    timestamp: integer('timestamp').notNull(),
+    /** Type-specific fields (location, contacts, interactive, order, template, system, button…) as JSON. */
+    content: text('content'),
+    mediaId: text('media_id'),
+    replyToWaId: text('reply_to_wa_id'),
+    forwarded: integer('forwarded', { mode: 'boolean' }).notNull().default(false),
+    frequentlyForwarded: integer('frequently_forwarded', { mode: 'boolean' }).notNull().default(false),
+    referral: text('referral'),
+    errorCode: integer('error_code'),
+    errorTitle: text('error_title'),
+    errorDetails: text('error_details'),
+    pricing: text('pricing'),
+    authorId: text('author_id'),
+    idempotencyKey: text('idempotency_key'),
+    editedAt: integer('edited_at'),
+    revokedAt: integer('revoked_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('messages_channel_wamid_unique').on(t.channelId, t.waMessageId),
+    uniqueIndex('messages_idempotency_unique').on(t.idempotencyKey),
+    index('messages_conversation_ts_idx').on(t.conversationId, t.timestamp),
+    index('messages_wamid_idx').on(t.waMessageId),
+  ],
+);
+
+/** Every status webhook once: UNIQUE(wa_message_id, status) makes redeliveries no-ops. */
+export const messageStatusEvents = sqliteTable(
+  'message_status_events',
+  {
+    waMessageId: text('wa_message_id').notNull(),
+    status: text('status').notNull(),
+    channelId: text('channel_id').notNull(),
+    timestamp: integer('timestamp').notNull(),
+    errors: text('errors'),
+    pricing: text('pricing'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.waMessageId, t.status] })],
+);
+
+/**
+ * Reactions keyed by the target's wamid, so a reaction that arrives before its message still attaches.
+ * One reaction per actor per message; an un-reaction deletes the row.
+ */
+export const messageReactions = sqliteTable(
+  'message_reactions',
+  {
+    channelId: text('channel_id').notNull(),
+    targetWaId: text('target_wa_id').notNull(),
+    actor: text('actor', { enum: ['contact', 'user'] }).notNull(),
+    actorId: text('actor_id').notNull(),
+    emoji: text('emoji').notNull(),
+    reactedAt: integer('reacted_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.channelId, t.targetWaId, t.actor, t.actorId] })],
+);
+

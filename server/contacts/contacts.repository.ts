@@ -1,0 +1,175 @@
+import { and, desc, eq, inArray, like, lt, or, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.js';
+import { contactIdentities, contacts, contactTags } from '../../db/schema/contacts.js';
+import { toIso } from '../lib/clock.js';
+import { newId } from '../lib/ids.js';
+import { phoneFromWaId } from './contacts.phone.js';
+
+export type ContactRow = typeof contacts.$inferSelect;
+
+export interface IdentityInput {
+  waId: string | null;
+  userId: string | null;
+  parentUserId?: string | null;
+  username?: string | null;
+  profileName?: string | null;
+}
+
+function findByIdentity(db: DbOrTx, kind: 'wa_id' | 'user_id', value: string | null): ContactRow | undefined {
+  if (!value) return undefined;
+  const hit = db.select({ contactId: contactIdentities.contactId }).from(contactIdentities).where(and(eq(contactIdentities.kind, kind), eq(contactIdentities.value, value))).get();
+  return hit ? db.select().from(contacts).where(eq(contacts.id, hit.contactId)).get() : undefined;
+}
+
+function linkIdentity(db: DbOrTx, contactId: string, kind: 'wa_id' | 'user_id', value: string, source: string, now: number) {
+  db.insert(contactIdentities).values({ kind, value, contactId, source, createdAt: now }).onConflictDoNothing().run();
+}
+
+/**
+ * The contact for a WhatsApp identity, created on first sight. Either the wa_id or the BSUID may be
+ * missing; whichever is known finds the person, and the other is linked to them, so one person never
+ * becomes two contacts. Runs inside the caller's transaction.
+ */
+export function findOrCreateContact(db: DbOrTx, who: IdentityInput, now: number, source = 'inbound'): { contact: ContactRow; created: boolean } {
+  const existing = findByIdentity(db, 'wa_id', who.waId) ?? findByIdentity(db, 'user_id', who.userId);
+  if (existing) {
+    const patch: Partial<ContactRow> = {};
+    if (who.waId && !existing.waId) Object.assign(patch, { waId: who.waId, phone: existing.phone ?? phoneFromWaId(who.waId) });
+    if (who.userId && existing.userId !== who.userId && !findByIdentity(db, 'user_id', who.userId)) patch.userId = who.userId;
+    if (who.parentUserId && existing.parentUserId !== who.parentUserId) patch.parentUserId = who.parentUserId;
+    if (who.username && existing.username !== who.username) patch.username = who.username;
+    if (who.profileName && existing.profileName !== who.profileName) {
+      patch.profileName = who.profileName;
+      // Follow the WhatsApp name until someone renames the contact by hand.
+      if (!existing.name || existing.name === existing.profileName) patch.name = who.profileName;
+    }
+    if (who.waId) linkIdentity(db, existing.id, 'wa_id', who.waId, source, now);
+    if (who.userId) linkIdentity(db, existing.id, 'user_id', who.userId, source, now);
+    if (Object.keys(patch).length === 0) return { contact: existing, created: false };
+    patch.updatedAt = now;
+    db.update(contacts).set(patch).where(eq(contacts.id, existing.id)).run();
+    return { contact: { ...existing, ...patch }, created: false };
+  }
+
+  const row: ContactRow = {
+    id: newId('ct'),
+    name: who.profileName ?? null,
+    phone: phoneFromWaId(who.waId),
+    waId: who.waId,
+    userId: who.userId,
+    parentUserId: who.parentUserId ?? null,
+    username: who.username ?? null,
+    profileName: who.profileName ?? null,
+    language: null,
+    ownerId: null,
+    marketingOptOut: false,
+    consentSource: null,
+    consentAt: null,
+    firstTouch: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  db.insert(contacts).values(row).run();
+  if (who.waId) linkIdentity(db, row.id, 'wa_id', who.waId, source, now);
+  if (who.userId) linkIdentity(db, row.id, 'user_id', who.userId, source, now);
+  return { contact: row, created: true };
+}
+
+/** Finds the contact by identity without creating one. */
+export function findContactByIdentity(db: DbOrTx, who: Pick<IdentityInput, 'waId' | 'userId'>): ContactRow | undefined {
+  return findByIdentity(db, 'wa_id', who.waId) ?? findByIdentity(db, 'user_id', who.userId);
+}
+
+/**
+ * A number change (`system` user_changed_number / user_changed_user_id): the new identity joins the same
+ * contact, the old one keeps resolving to them, and the current phone follows.
+ */
+export function recordIdentityChange(db: DbOrTx, contactId: string, change: { newWaId: string | null; newUserId: string | null }, now: number): void {
+  const patch: Partial<ContactRow> = { updatedAt: now };
+  if (change.newWaId) {
+    const owner = findByIdentity(db, 'wa_id', change.newWaId);
+    if (!owner || owner.id === contactId) {
+      linkIdentity(db, contactId, 'wa_id', change.newWaId, 'number_change', now);
+      Object.assign(patch, { waId: change.newWaId, phone: phoneFromWaId(change.newWaId) });
+    }
+  }
+  if (change.newUserId) {
+    const owner = findByIdentity(db, 'user_id', change.newUserId);
+    if (!owner || owner.id === contactId) {
+      linkIdentity(db, contactId, 'user_id', change.newUserId, 'user_id_change', now);
+      patch.userId = change.newUserId;
+    }
+  }
+  db.update(contacts).set(patch).where(eq(contacts.id, contactId)).run();
+}
+
+/** Sets marketing consent with where it came from. */
+export function setMarketingOptOut(db: DbOrTx, contactId: string, optOut: boolean, source: string, at: number): void {
+  db.update(contacts).set({ marketingOptOut: optOut, consentSource: source, consentAt: at, updatedAt: at }).where(eq(contacts.id, contactId)).run();
+}
+
+/** Keeps the first ad referral as the contact's first-touch source. */
+export function setFirstTouchIfEmpty(db: DbOrTx, contactId: string, referral: unknown, now: number): void {
+  db.update(contacts)
+    .set({ firstTouch: JSON.stringify(referral), updatedAt: now })
+    .where(and(eq(contacts.id, contactId), sql`${contacts.firstTouch} IS NULL`))
+    .run();
+}
+
+export function getContact(db: DbOrTx, id: string): ContactRow | undefined {
+  return db.select().from(contacts).where(eq(contacts.id, id)).get();
+}
+
+export function findContactByPhone(db: DbOrTx, phone: string): ContactRow | undefined {
+  return db.select().from(contacts).where(eq(contacts.phone, phone)).orderBy(contacts.createdAt).get();
+}
+
+/** Contacts newest first, filtered by phone, tag or a name/phone substring; paged by created time. */
+export function listContacts(db: DbOrTx, f: { phone?: string; q?: string; tag?: string; before?: { at: number; id: string }; limit: number }) {
+  const where = [];
+  if (f.phone) where.push(eq(contacts.phone, f.phone));
+  if (f.q) {
+    const pattern = `%${f.q.replace(/[%_\\]/g, (m) => '\\' + m)}%`;
+    where.push(or(sql`${contacts.name} LIKE ${pattern} ESCAPE '\\'`, sql`${contacts.phone} LIKE ${pattern} ESCAPE '\\'`, like(contacts.username, pattern)));
+  }
+  if (f.tag) where.push(inArray(contacts.id, db.select({ id: contactTags.contactId }).from(contactTags).where(eq(contactTags.tag, f.tag))));
+  if (f.before) where.push(or(lt(contacts.createdAt, f.before.at), and(eq(contacts.createdAt, f.before.at), lt(contacts.id, f.before.id))));
+  return db
+    .select()
+    .from(contacts)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(contacts.createdAt), desc(contacts.id))
+    .limit(f.limit)
+    .all();
+}
+
+export function tagsOf(db: DbOrTx, contactIds: string[]): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  if (contactIds.length === 0) return map;
+  for (const r of db.select().from(contactTags).where(inArray(contactTags.contactId, contactIds)).orderBy(contactTags.tag).all()) {
+    map.set(r.contactId, [...(map.get(r.contactId) ?? []), r.tag]);
+  }
+  return map;
+}
+
+/** The API shape of a contact. */
+export function contactToJson(c: ContactRow, tags: string[] = []) {
+  return {
+    id: c.id,
+    name: c.name,
+    phone: c.phone,
+    waId: c.waId,
+    userId: c.userId,
+    parentUserId: c.parentUserId,
+    username: c.username,
+    profileName: c.profileName,
+    tags,
+    language: c.language,
+    ownerId: c.ownerId,
+    marketingOptOut: c.marketingOptOut,
+    consent: c.consentSource ? { source: c.consentSource, at: toIso(c.consentAt) } : null,
+    firstTouch: c.firstTouch ? (JSON.parse(c.firstTouch) as unknown) : null,
+    createdAt: toIso(c.createdAt),
+    updatedAt: toIso(c.updatedAt),
+  };
+}

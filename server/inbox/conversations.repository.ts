@@ -1,0 +1,127 @@
+import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.js';
+import { conversations, CONVERSATION_STATUSES } from '../../db/schema/inbox.js';
+import { toIso } from '../lib/clock.js';
+import { newId } from '../lib/ids.js';
+
+export type ConversationRow = typeof conversations.$inferSelect;
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+
+/** WhatsApp's customer-service window: 24 h after the customer's last message. */
+export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** The (contact, channel) thread, created on first message. Runs in the caller's transaction. */
+export function getOrCreateConversation(db: DbOrTx, contactId: string, channelId: string, now: number): ConversationRow {
+  const found = db.select().from(conversations).where(and(eq(conversations.contactId, contactId), eq(conversations.channelId, channelId))).get();
+  if (found) return found;
+  const row: ConversationRow = {
+    id: newId('cv'),
+    contactId,
+    channelId,
+    status: 'open',
+    assigneeId: null,
+    teamId: null,
+    priority: 'normal',
+    lastMessageAt: null,
+    lastInboundAt: null,
+    lastOutboundAt: null,
+    windowExpiresAt: null,
+    unreadCount: 0,
+    snoozedUntil: null,
+    resolvedAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  db.insert(conversations).values(row).run();
+  return row;
+}
+
+/**
+ * A customer message arrived (at `at`, Meta's timestamp): the window restarts from the latest one,
+ * and a resolved, snoozed or waiting conversation is open again.
+ */
+export function noteInbound(db: DbOrTx, conversationId: string, at: number, now: number): void {
+  db.update(conversations)
+    .set({
+      lastInboundAt: sql`max(coalesce(${conversations.lastInboundAt}, 0), ${at})`,
+      windowExpiresAt: sql`max(coalesce(${conversations.lastInboundAt}, 0), ${at}) + ${SERVICE_WINDOW_MS}`,
+      lastMessageAt: sql`max(coalesce(${conversations.lastMessageAt}, 0), ${at})`,
+      unreadCount: sql`${conversations.unreadCount} + 1`,
+      status: 'open',
+      snoozedUntil: null,
+      resolvedAt: null,
+      updatedAt: now,
+    })
+    .where(eq(conversations.id, conversationId))
+    .run();
+}
+
+/** The business wrote (at `at`). */
+export function noteOutbound(db: DbOrTx, conversationId: string, at: number): void {
+  db.update(conversations)
+    .set({
+      lastOutboundAt: sql`max(coalesce(${conversations.lastOutboundAt}, 0), ${at})`,
+      lastMessageAt: sql`max(coalesce(${conversations.lastMessageAt}, 0), ${at})`,
+      updatedAt: at,
+    })
+    .where(eq(conversations.id, conversationId))
+    .run();
+}
+
+export function getConversation(db: DbOrTx, id: string): ConversationRow | undefined {
+  return db.select().from(conversations).where(eq(conversations.id, id)).get();
+}
+
+export function markConversationRead(db: DbOrTx, id: string, now: number): void {
+  db.update(conversations).set({ unreadCount: 0, updatedAt: now }).where(eq(conversations.id, id)).run();
+}
+
+export function setConversationStatus(db: DbOrTx, id: string, status: ConversationStatus, now: number, snoozedUntil: number | null = null): void {
+  db.update(conversations)
+    .set({ status, snoozedUntil: status === 'snoozed' ? snoozedUntil : null, resolvedAt: status === 'resolved' ? now : null, updatedAt: now })
+    .where(eq(conversations.id, id))
+    .run();
+}
+
+/** Conversations by latest activity, filtered; paged by (lastMessageAt, id). */
+export function listConversations(
+  db: DbOrTx,
+  f: { contactId?: string; status?: ConversationStatus; assignee?: string | 'none'; before?: { at: number; id: string }; limit: number },
+) {
+  const where: (SQL | undefined)[] = [];
+  if (f.contactId) where.push(eq(conversations.contactId, f.contactId));
+  if (f.status) where.push(eq(conversations.status, f.status));
+  if (f.assignee === 'none') where.push(sql`${conversations.assigneeId} IS NULL`);
+  else if (f.assignee) where.push(eq(conversations.assigneeId, f.assignee));
+  const at = sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`;
+  if (f.before) where.push(or(lt(at, f.before.at), and(eq(at, f.before.at), lt(conversations.id, f.before.id))));
+  return db
+    .select()
+    .from(conversations)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(at), desc(conversations.id))
+    .limit(f.limit)
+    .all();
+}
+
+/** The API shape of a conversation; `windowOpen` is computed against `now`. */
+export function conversationToJson(c: ConversationRow, now: number) {
+  return {
+    id: c.id,
+    contactId: c.contactId,
+    channelId: c.channelId,
+    status: c.status,
+    assigneeId: c.assigneeId,
+    teamId: c.teamId,
+    priority: c.priority,
+    unreadCount: c.unreadCount,
+    lastMessageAt: toIso(c.lastMessageAt),
+    lastInboundAt: toIso(c.lastInboundAt),
+    lastOutboundAt: toIso(c.lastOutboundAt),
+    windowExpiresAt: toIso(c.windowExpiresAt),
+    windowOpen: c.windowExpiresAt !== null && c.windowExpiresAt > now,
+    snoozedUntil: toIso(c.snoozedUntil),
+    resolvedAt: toIso(c.resolvedAt),
+    createdAt: toIso(c.createdAt),
+  };
+}

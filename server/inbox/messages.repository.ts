@@ -1,0 +1,186 @@
+import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.js';
+import { messageReactions, messages, messageStatusEvents, type MessageStatus } from '../../db/schema/inbox.js';
+import { media } from '../../db/schema/whatsapp.js';
+import { toIso } from '../lib/clock.js';
+import { nextStatus } from './message-status.models.js';
+
+export type MessageRow = typeof messages.$inferSelect;
+export type MediaRow = typeof media.$inferSelect;
+
+/** Inserts a message unless (channel, wamid) exists; true when it was new. */
+export function insertMessage(db: DbOrTx, row: MessageRow): boolean {
+  return db.insert(messages).values(row).onConflictDoNothing().run().changes === 1;
+}
+
+export function getMessage(db: DbOrTx, id: string): MessageRow | undefined {
+  return db.select().from(messages).where(eq(messages.id, id)).get();
+}
+
+export function getMessageByWaId(db: DbOrTx, channelId: string, waMessageId: string): MessageRow | undefined {
+  return db.select().from(messages).where(and(eq(messages.channelId, channelId), eq(messages.waMessageId, waMessageId))).get();
+}
+
+export function getMessageByIdempotencyKey(db: DbOrTx, key: string): MessageRow | undefined {
+  return db.select().from(messages).where(eq(messages.idempotencyKey, key)).get();
+}
+
+export function updateMessage(db: DbOrTx, id: string, patch: Partial<MessageRow>): void {
+  db.update(messages).set(patch).where(eq(messages.id, id)).run();
+}
+
+export interface StatusInput {
+  channelId: string;
+  waMessageId: string;
+  status: string;
+  timestamp: number;
+  errors: { code: number | null; title: string | null; message: string | null; details: string | null }[];
+  pricing: unknown;
+}
+
+/**
+ * Records a status webhook once (UNIQUE(wa_message_id, status)) and moves the message along the lattice.
+ * Returns the message when its state changed. A status for a wamid not recorded yet stays in the log and
+ * is applied by `applyLoggedStatuses` when the send job stores the wamid.
+ */
+export function recordStatus(db: DbOrTx, s: StatusInput, now: number): MessageRow | null {
+  const inserted = db
+    .insert(messageStatusEvents)
+    .values({
+      waMessageId: s.waMessageId,
+      status: s.status,
+      channelId: s.channelId,
+      timestamp: s.timestamp,
+      errors: s.errors.length ? JSON.stringify(s.errors) : null,
+      pricing: s.pricing ? JSON.stringify(s.pricing) : null,
+      createdAt: now,
+    })
+    .onConflictDoNothing()
+    .run();
+  if (inserted.changes === 0) return null;
+  const msg = getMessageByWaId(db, s.channelId, s.waMessageId);
+  return msg ? applyStatus(db, msg, s, now) : null;
+}
+
+function applyStatus(db: DbOrTx, msg: MessageRow, s: Pick<StatusInput, 'status' | 'errors' | 'pricing'>, now: number): MessageRow | null {
+  if (msg.direction !== 'outbound') return null;
+  const to = nextStatus(msg.status, s.status);
+  if (!to) return null;
+  const patch: Partial<MessageRow> = { status: to, updatedAt: now };
+  if (to === 'failed') {
+    const e = s.errors[0];
+    Object.assign(patch, { errorCode: e?.code ?? null, errorTitle: e?.title ?? e?.message ?? 'Failed', errorDetails: e?.details ?? null });
+  } else if (msg.status === 'failed') {
+    Object.assign(patch, { errorCode: null, errorTitle: null, errorDetails: null });
+  }
+  if (s.pricing) patch.pricing = JSON.stringify(s.pricing);
+  updateMessage(db, msg.id, patch);
+  return { ...msg, ...patch };
+}
+
+/** Applies statuses that arrived before the send recorded its wamid (Meta can be that fast). */
+export function applyLoggedStatuses(db: DbOrTx, msg: MessageRow, now: number): MessageRow {
+  if (!msg.waMessageId) return msg;
+  let current = msg;
+  const logged = db.select().from(messageStatusEvents).where(eq(messageStatusEvents.waMessageId, msg.waMessageId)).orderBy(messageStatusEvents.timestamp).all();
+  for (const s of logged) {
+    const errors = s.errors ? (JSON.parse(s.errors) as StatusInput['errors']) : [];
+    current = applyStatus(db, current, { status: s.status, errors, pricing: s.pricing ? JSON.parse(s.pricing) : null }, now) ?? current;
+  }
+  return current;
+}
+
+/** Sets or (emoji null) removes one actor's reaction to the message with `targetWaId`. */
+export function setReaction(db: DbOrTx, r: { channelId: string; targetWaId: string; actor: 'contact' | 'user'; actorId: string; emoji: string | null; at: number }): void {
+  const key = and(
+    eq(messageReactions.channelId, r.channelId),
+    eq(messageReactions.targetWaId, r.targetWaId),
+    eq(messageReactions.actor, r.actor),
+    eq(messageReactions.actorId, r.actorId),
+  );
+  if (r.emoji === null) {
+    // An older un-reaction arriving after a newer reaction must not delete it.
+    db.delete(messageReactions).where(and(key, sql`${messageReactions.reactedAt} <= ${r.at}`)).run();
+    return;
+  }
+  db.insert(messageReactions)
+    .values({ channelId: r.channelId, targetWaId: r.targetWaId, actor: r.actor, actorId: r.actorId, emoji: r.emoji, reactedAt: r.at })
+    .onConflictDoUpdate({
+      target: [messageReactions.channelId, messageReactions.targetWaId, messageReactions.actor, messageReactions.actorId],
+      set: { emoji: r.emoji, reactedAt: r.at },
+      setWhere: sql`${messageReactions.reactedAt} <= ${r.at}`,
+    })
+    .run();
+}
+
+/** A conversation's messages, newest first, paged by (timestamp, id). */
+export function listMessages(db: DbOrTx, conversationId: string, f: { before?: { at: number; id: string }; limit: number }): MessageRow[] {
+  const where = [eq(messages.conversationId, conversationId)];
+  if (f.before) where.push(or(lt(messages.timestamp, f.before.at), and(eq(messages.timestamp, f.before.at), lt(messages.id, f.before.id)))!);
+  return db.select().from(messages).where(and(...where)).orderBy(desc(messages.timestamp), desc(messages.id)).limit(f.limit).all();
+}
+
+/** Media rows and reactions for a page of messages, in two queries. */
+export function loadMessageExtras(db: DbOrTx, rows: MessageRow[]) {
+  const mediaIds = rows.map((m) => m.mediaId).filter((x): x is string => !!x);
+  const mediaById = new Map((mediaIds.length ? db.select().from(media).where(inArray(media.id, mediaIds)).all() : []).map((m) => [m.id, m]));
+  const byChannel = new Map<string, string[]>();
+  for (const m of rows) if (m.waMessageId) byChannel.set(m.channelId, [...(byChannel.get(m.channelId) ?? []), m.waMessageId]);
+  const reactions = new Map<string, { emoji: string; actor: string; actorId: string; at: string | null }[]>();
+  for (const [channelId, ids] of byChannel) {
+    for (const r of db.select().from(messageReactions).where(and(eq(messageReactions.channelId, channelId), inArray(messageReactions.targetWaId, ids))).all()) {
+      const key = `${channelId}|${r.targetWaId}`;
+      reactions.set(key, [...(reactions.get(key) ?? []), { emoji: r.emoji, actor: r.actor, actorId: r.actorId, at: toIso(r.reactedAt) }]);
+    }
+  }
+  return { mediaById, reactionsFor: (m: MessageRow) => (m.waMessageId ? (reactions.get(`${m.channelId}|${m.waMessageId}`) ?? []) : []) };
+}
+
+/** The API shape of a message. */
+export function messageToJson(m: MessageRow, extras: { media?: MediaRow; reactions?: unknown[]; explain?: (code: number | null, fallback: string | null) => string }) {
+  const content = m.content ? (JSON.parse(m.content) as Record<string, unknown>) : {};
+  const md = extras.media;
+  return {
+    id: m.id,
+    conversationId: m.conversationId,
+    contactId: m.contactId,
+    channelId: m.channelId,
+    direction: m.direction,
+    type: m.type,
+    text: m.text,
+    status: m.status as MessageStatus,
+    waMessageId: m.waMessageId,
+    timestamp: toIso(m.timestamp),
+    error:
+      m.status === 'failed' || m.errorCode !== null
+        ? {
+            code: m.errorCode,
+            title: m.errorTitle,
+            details: m.errorDetails,
+            explanation: extras.explain ? extras.explain(m.errorCode, m.errorTitle) : m.errorTitle,
+          }
+        : null,
+    media: md
+      ? {
+          id: md.id,
+          mimeType: md.mimeType,
+          size: md.size,
+          sha256: md.sha256,
+          filename: md.filename,
+          caption: md.caption,
+          url: md.state === 'ready' ? `/api/v1/media/${md.id}/content` : null,
+          state: md.state,
+          error: md.error,
+        }
+      : null,
+    replyTo: m.replyToWaId,
+    forwarded: m.forwarded,
+    frequentlyForwarded: m.frequentlyForwarded,
+    reactions: extras.reactions ?? [],
+    referral: m.referral ? (JSON.parse(m.referral) as unknown) : null,
+    authorId: m.authorId,
+    editedAt: toIso(m.editedAt),
+    revokedAt: toIso(m.revokedAt),
+    ...content,
+  };
+}

@@ -1,0 +1,116 @@
+import { eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { stream } from 'hono/streaming';
+import { media } from '../../db/schema/whatsapp.js';
+import { requireAuth } from '../auth/auth.middleware.js';
+import type { AppDeps } from '../deps.js';
+import { toIso } from '../lib/clock.js';
+import { AppError, badRequest, notFound } from '../lib/errors.js';
+import type { AppEnv } from '../lib/http.js';
+import { newId } from '../lib/ids.js';
+import { explainGraphError, GraphError } from '../whatsapp/graph/graph.errors.js';
+import { baseMime, formatBytes, OUTBOUND_MEDIA, sha256Hex } from './media.models.js';
+
+/** The largest upload accepted at all (Meta's document limit). */
+export const MEDIA_UPLOAD_LIMIT = 100 * 1024 * 1024 + 64 * 1024;
+
+type MediaRow = typeof media.$inferSelect;
+
+const mediaToJson = (m: MediaRow) => ({
+  id: m.id,
+  channelId: m.channelId,
+  direction: m.direction,
+  mimeType: m.mimeType,
+  size: m.size,
+  sha256: m.sha256,
+  filename: m.filename,
+  state: m.state,
+  error: m.error,
+  waMediaId: m.waMediaId,
+  url: m.state === 'ready' ? `/api/v1/media/${m.id}/content` : null,
+  createdAt: toIso(m.createdAt),
+});
+
+/** Upload for sending (checked against Meta's type/size table, then uploaded to Meta) and signed-in download. */
+export function createMediaRoutes(deps: AppDeps) {
+  const { db, clock } = deps;
+  const find = (id: string) => {
+    const row = db.select().from(media).where(eq(media.id, id)).get();
+    if (!row) throw notFound('media.not_found', 'No such media.');
+    return row;
+  };
+
+  return new Hono<AppEnv>()
+    .post('/media', requireAuth, async (c) => {
+      let form: Record<string, string | File | (string | File)[]>;
+      try {
+        form = await c.req.parseBody();
+      } catch {
+        throw badRequest('request.invalid', 'Send multipart/form-data with a "file" field.');
+      }
+      const file = form.file;
+      if (!(file instanceof File)) throw badRequest('request.invalid', 'file: attach the file as a multipart "file" field');
+      const mime = baseMime(file.type);
+      const rule = OUTBOUND_MEDIA[mime];
+      if (!rule) throw new AppError(415, 'media.unsupported_type', `WhatsApp does not accept ${mime || 'files without a type'}. Allowed: ${Object.keys(OUTBOUND_MEDIA).join(', ')}.`);
+      if (file.size > rule.maxBytes) {
+        throw new AppError(413, 'media.too_large', `${rule.kind} files may be at most ${formatBytes(rule.maxBytes)} on WhatsApp; this one is ${formatBytes(file.size)}.`);
+      }
+      const channelId = typeof form.channelId === 'string' ? form.channelId : undefined;
+      const channel = channelId ? deps.channels.byId(channelId) : deps.channels.all().find((ch) => ch.status === 'active');
+      if (!channel) throw badRequest('request.invalid', channelId ? 'channelId: no such channel' : 'No WhatsApp channel is configured.');
+
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const hex = sha256Hex(bytes);
+      await deps.storage.put(hex, bytes);
+      let waMediaId: string;
+      try {
+        ({ id: waMediaId } = await deps.graphFor(channel).uploadMedia(channel.phoneNumberId, { bytes, mimeType: mime, filename: file.name || 'file' }, { timeoutMs: 120_000 }));
+      } catch (err) {
+        const message = err instanceof GraphError ? explainGraphError(err.code, err.title) : 'WhatsApp could not be reached.';
+        throw new AppError(502, 'whatsapp.upload_failed', `Uploading to WhatsApp failed: ${message}`);
+      }
+      const now = clock.now();
+      const row: MediaRow = {
+        id: newId('med'),
+        channelId: channel.id,
+        direction: 'outbound',
+        waMediaId,
+        mimeType: mime,
+        size: bytes.length,
+        sha256: hex,
+        metaSha256: null,
+        filename: file.name || null,
+        caption: null,
+        state: 'ready',
+        error: null,
+        uploadedBy: c.get('auth')!.user.id,
+        createdAt: now,
+        updatedAt: now,
+      };
+      db.insert(media).values(row).run();
+      return c.json({ data: mediaToJson(row) }, 201);
+    })
+
+    .get('/media/:id', requireAuth, (c) => c.json({ data: mediaToJson(find(c.req.param('id'))) }))
+
+    .get('/media/:id/content', requireAuth, async (c) => {
+      const row = find(c.req.param('id'));
+      if (row.state !== 'ready' || !row.sha256) {
+        throw new AppError(409, 'media.not_ready', row.state === 'failed' ? `This media could not be downloaded: ${row.error ?? 'unknown reason'}` : 'This media is still downloading.');
+      }
+      const file = await deps.storage.open(row.sha256);
+      if (!file) throw notFound('media.missing', 'The media file is missing from storage.');
+      const mime = row.mimeType ?? 'application/octet-stream';
+      const inline = /^(image|audio|video)\//.test(mime);
+      const name = row.filename ?? `${row.id}.${mime.split('/')[1]?.split(/[;+]/)[0] ?? 'bin'}`;
+      c.header('Content-Type', mime);
+      c.header('Content-Length', String(file.size));
+      c.header('Content-Disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(name)}`);
+      c.header('Cache-Control', 'private, max-age=86400');
+      c.header('X-Content-Type-Options', 'nosniff');
+      return stream(c, async (s) => {
+        for await (const chunk of file.stream) await s.write(chunk as Uint8Array);
+      });
+    });
+}

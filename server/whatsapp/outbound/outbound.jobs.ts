@@ -1,0 +1,106 @@
+import type { Db } from '../../../db/client.js';
+import type { Channel, ChannelRepository } from '../../channels/channels.repository.js';
+import { getContact } from '../../contacts/contacts.repository.js';
+import { applyLoggedStatuses, getMessage, updateMessage, type MessageRow } from '../../inbox/messages.repository.js';
+import { nextStatus } from '../../inbox/message-status.models.js';
+import { RetryAfterError, RetryLaterError, type JobContext } from '../../jobs/jobs.worker.js';
+import type { Clock } from '../../lib/clock.js';
+import type { EventBus } from '../../lib/event-bus.js';
+import type { Logger } from '../../lib/logger.js';
+import { media } from '../../../db/schema/whatsapp.js';
+import { eq } from 'drizzle-orm';
+import type { GraphClient } from '../graph/graph.client.js';
+import { classifyGraphError, explainGraphError, GraphError } from '../graph/graph.errors.js';
+import { buildGraphMessage } from './outbound.build.js';
+import { PAIR_BURST, PAIR_RATE_PER_SECOND, type createTokenBuckets } from './rate-limit.js';
+import type { MessageBody } from './outbound.schemas.js';
+
+export const MARK_READ_QUEUE = 'whatsapp.mark-read';
+
+export interface SendJobDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  channels: ChannelRepository;
+  bus: EventBus;
+  graphFor: (channel: Channel) => GraphClient;
+  buckets: ReturnType<typeof createTokenBuckets>;
+}
+
+/**
+ * `whatsapp.send-message`: one Graph call per message. Waits (without spending attempts) for the
+ * channel's throughput and the recipient's pair limit; retries only transient errors; a permanent error
+ * or the last attempt marks the message failed with Meta's reason; 190/0 flag the channel for a new token.
+ */
+export async function sendMessageJob(deps: SendJobDeps, payload: { messageId: string }, ctx: JobContext<unknown>): Promise<void> {
+  const { db, clock } = deps;
+  const msg = getMessage(db, payload.messageId);
+  if (!msg || (msg.status !== 'queued' && msg.status !== 'sending')) return; // done already: idempotent
+  const channel = deps.channels.byId(msg.channelId);
+  const contact = getContact(db, msg.contactId);
+  if (!channel || !contact) return fail(deps, msg, null, 'The channel or contact no longer exists.', null);
+  if (channel.status !== 'active') return fail(deps, msg, 190, explainGraphError(190), channel.statusReason);
+
+  const recipient = contact.waId ? { to: contact.waId } : contact.phone ? { to: contact.phone.replace(/^\+/, '') } : contact.userId ? { recipient: contact.userId } : null;
+  if (!recipient) return fail(deps, msg, null, 'The contact has no WhatsApp number or user id.', null);
+
+  // Sends wait, they do not fail: take a token from the number's bucket and the recipient's pair bucket.
+  const waitChannel = deps.buckets.take(`ch:${channel.id}`, channel.throughputPerSecond, channel.throughputPerSecond);
+  if (waitChannel > 0) throw new RetryLaterError(waitChannel);
+  const waitPair = deps.buckets.take(`pair:${channel.id}:${JSON.stringify(recipient)}`, PAIR_RATE_PER_SECOND, PAIR_BURST);
+  if (waitPair > 0) throw new RetryLaterError(waitPair);
+
+  const content = msg.content ? (JSON.parse(msg.content) as Record<string, unknown>) : {};
+  const waMediaId = msg.mediaId ? (db.select({ wa: media.waMediaId }).from(media).where(eq(media.id, msg.mediaId)).get()?.wa ?? null) : null;
+  const body = buildGraphMessage({ type: msg.type, ...content } as MessageBody, {
+    recipient,
+    replyToWaId: msg.replyToWaId,
+    waMediaId,
+    reactionTargetWaId: (content.reactionTargetWaId as string | undefined) ?? null,
+  });
+  if (msg.status === 'queued') updateMessage(db, msg.id, { status: 'sending', updatedAt: clock.now() });
+
+  let waMessageId: string;
+  try {
+    ({ waMessageId } = await deps.graphFor(channel).sendMessage(channel.phoneNumberId, body, { signal: ctx.signal }));
+  } catch (err) {
+    const { retry, delayMs } = classifyGraphError(err, ctx.job.attempts);
+    const code = err instanceof GraphError ? err.code : null;
+    const title = err instanceof GraphError ? err.title : err instanceof Error ? err.message : String(err);
+    const details = err instanceof GraphError ? err.details : null;
+    if (retry === 'reauth') {
+      deps.channels.setStatus(channel.id, 'needs_token', explainGraphError(code));
+      return fail(deps, msg, code, title, details);
+    }
+    if (retry === 'permanent' || ctx.job.attempts >= ctx.job.maxAttempts) return fail(deps, msg, code, title, details);
+    ctx.logger.warn('send failed, will retry', { messageId: msg.id, code, retry });
+    throw delayMs ? new RetryAfterError(delayMs, `${code ?? ''} ${title}`.trim()) : err;
+  }
+
+  const sent = db.transaction((tx) => {
+    const now = clock.now();
+    const current = getMessage(tx, msg.id)!;
+    const status = nextStatus(current.status, 'sent') ?? current.status;
+    updateMessage(tx, msg.id, { waMessageId, status, errorCode: null, errorTitle: null, errorDetails: null, updatedAt: now });
+    return applyLoggedStatuses(tx, { ...current, waMessageId, status }, now);
+  });
+  deps.bus.publish({ type: 'message.status', conversationId: sent.conversationId, data: { id: sent.id, status: sent.status } });
+}
+
+function fail(deps: SendJobDeps, msg: MessageRow, code: number | null, title: string | null, details: string | null) {
+  updateMessage(deps.db, msg.id, { status: 'failed', errorCode: code, errorTitle: title, errorDetails: details, updatedAt: deps.clock.now() });
+  deps.bus.publish({ type: 'message.status', conversationId: msg.conversationId, data: { id: msg.id, status: 'failed' } });
+}
+
+/** `whatsapp.mark-read`: tells WhatsApp the customer's message (and all before it) was read. */
+export async function markReadJob(deps: Pick<SendJobDeps, 'channels' | 'graphFor'>, payload: { channelId: string; waMessageId: string }, ctx: JobContext<unknown>) {
+  const channel = deps.channels.byId(payload.channelId);
+  if (!channel || channel.status !== 'active') return;
+  try {
+    await deps.graphFor(channel).markRead(channel.phoneNumberId, payload.waMessageId, { signal: ctx.signal });
+  } catch (err) {
+    // A read receipt is a courtesy: retry transient errors, drop permanent ones (e.g. message too old).
+    if (classifyGraphError(err).retry === 'permanent') return;
+    throw err;
+  }
+}

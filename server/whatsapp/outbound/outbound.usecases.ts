@@ -1,0 +1,151 @@
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../../db/client.js';
+import { media } from '../../../db/schema/whatsapp.js';
+import type { Channel, ChannelRepository } from '../../channels/channels.repository.js';
+import { findContactByPhone, findOrCreateContact, getContact, type ContactRow } from '../../contacts/contacts.repository.js';
+import { normalizePhone, waIdFromPhone } from '../../contacts/contacts.phone.js';
+import { getConversation, getOrCreateConversation, noteOutbound, type ConversationRow } from '../../inbox/conversations.repository.js';
+import { getMessage, getMessageByIdempotencyKey, insertMessage, setReaction, type MessageRow } from '../../inbox/messages.repository.js';
+import type { JobStore } from '../../jobs/jobs.store.js';
+import type { Clock } from '../../lib/clock.js';
+import { badRequest, notFound, unprocessable } from '../../lib/errors.js';
+import type { EventBus } from '../../lib/event-bus.js';
+import { newId } from '../../lib/ids.js';
+import { needsOpenWindow, outboundText } from './outbound.build.js';
+import type { MessageBody } from './outbound.schemas.js';
+
+export const SEND_MESSAGE_QUEUE = 'whatsapp.send-message';
+
+export interface OutboundDeps {
+  db: Db;
+  clock: Clock;
+  channels: ChannelRepository;
+  jobs: JobStore;
+  bus: EventBus;
+  notify: (queue: string) => void;
+}
+
+export interface QueueInput {
+  conversation: ConversationRow;
+  body: MessageBody;
+  replyToMessageId?: string;
+  authorId: string | null;
+  /** Already namespaced by the caller (user id + Idempotency-Key header). */
+  idempotencyKey?: string | null;
+}
+
+/**
+ * Validates a send against the conversation's state and queues it: the message row (status `queued`)
+ * and its send job commit together. Returns the message and whether it was created (false = the
+ * idempotency key matched an earlier send, which is returned instead).
+ */
+export function queueOutboundMessage(deps: OutboundDeps, input: QueueInput): { message: MessageRow; created: boolean } {
+  const { db, clock } = deps;
+  if (input.idempotencyKey) {
+    const earlier = getMessageByIdempotencyKey(db, input.idempotencyKey);
+    if (earlier) return { message: earlier, created: false };
+  }
+  const conv = input.conversation;
+  const now = clock.now();
+  const channel = deps.channels.byId(conv.channelId);
+  if (!channel) throw notFound('channels.not_found', 'The conversation’s channel no longer exists.');
+  assertChannelCanSend(channel);
+  if (needsOpenWindow(input.body) && !(conv.windowExpiresAt && conv.windowExpiresAt > now)) {
+    throw unprocessable(
+      'whatsapp.window_closed',
+      'The 24-hour service window is closed: the customer has not written in the last 24 hours. Send an approved template instead.',
+    );
+  }
+
+  let replyToWaId: string | null = null;
+  if (input.replyToMessageId) {
+    const quoted = getMessage(db, input.replyToMessageId);
+    if (!quoted || quoted.conversationId !== conv.id) throw badRequest('request.invalid', 'replyToMessageId: no such message in this conversation');
+    replyToWaId = quoted.waMessageId;
+  }
+  let mediaId: string | null = null;
+  if ('mediaId' in input.body) {
+    const m = db.select().from(media).where(and(eq(media.id, input.body.mediaId), eq(media.direction, 'outbound'))).get();
+    if (!m) throw badRequest('request.invalid', 'mediaId: no such uploaded media');
+    if (m.channelId !== channel.id) throw unprocessable('media.wrong_channel', 'This media was uploaded for another WhatsApp number; upload it again for this one.');
+    mediaId = m.id;
+  }
+  let reactionTarget: MessageRow | undefined;
+  if (input.body.type === 'reaction') {
+    reactionTarget = getMessage(db, input.body.reaction.messageId);
+    if (!reactionTarget || reactionTarget.conversationId !== conv.id || !reactionTarget.waMessageId) {
+      throw badRequest('request.invalid', 'reaction.messageId: no such delivered message in this conversation');
+    }
+  }
+
+  const { type: _type, ...fields } = input.body;
+  const row: MessageRow = {
+    id: newId('msg'),
+    conversationId: conv.id,
+    contactId: conv.contactId,
+    channelId: channel.id,
+    direction: 'outbound',
+    type: input.body.type,
+    text: outboundText(input.body),
+    status: 'queued',
+    waMessageId: null,
+    timestamp: now,
+    content: JSON.stringify({ ...fields, ...(reactionTarget && { reactionTargetWaId: reactionTarget.waMessageId }) }),
+    mediaId,
+    replyToWaId,
+    forwarded: false,
+    frequentlyForwarded: false,
+    referral: null,
+    errorCode: null,
+    errorTitle: null,
+    errorDetails: null,
+    pricing: null,
+    authorId: input.authorId,
+    idempotencyKey: input.idempotencyKey ?? null,
+    editedAt: null,
+    revokedAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  db.transaction((tx) => {
+    insertMessage(tx, row);
+    noteOutbound(tx, conv.id, now);
+    if (reactionTarget && input.body.type === 'reaction') {
+      setReaction(tx, { channelId: channel.id, targetWaId: reactionTarget.waMessageId!, actor: 'user', actorId: input.authorId ?? 'api', emoji: input.body.reaction.emoji || null, at: now });
+    }
+    deps.jobs.enqueue(SEND_MESSAGE_QUEUE, { messageId: row.id }, { idempotencyKey: row.id, maxAttempts: 8 });
+  });
+  deps.notify(SEND_MESSAGE_QUEUE);
+  deps.bus.publish({ type: 'message.created', conversationId: conv.id, contactId: conv.contactId, data: { id: row.id } });
+  return { message: row, created: true };
+}
+
+function assertChannelCanSend(channel: Channel) {
+  if (channel.status === 'needs_token') {
+    throw unprocessable('channels.needs_token', `WhatsApp rejected the access token of ${channel.name}. Paste a new token in Settings → Channels.`);
+  }
+  if (channel.status === 'disabled') throw unprocessable('channels.disabled', `The channel ${channel.name} is disabled.`);
+}
+
+/**
+ * The conversation for a send to a phone number or contact (POST /messages): the contact is found or
+ * created by number, on the given channel or the first active one.
+ */
+export function resolveRecipient(deps: Pick<OutboundDeps, 'db' | 'clock' | 'channels'>, r: { to?: string; contactId?: string; channelId?: string }): { conversation: ConversationRow; contact: ContactRow } {
+  const channel = r.channelId ? deps.channels.byId(r.channelId) : deps.channels.all().find((c) => c.status === 'active') ?? deps.channels.all()[0];
+  if (!channel) throw r.channelId ? badRequest('request.invalid', 'channelId: no such channel') : unprocessable('channels.none', 'No WhatsApp channel is configured.');
+  const now = deps.clock.now();
+  let contact: ContactRow | undefined;
+  if (r.contactId) {
+    contact = getContact(deps.db, r.contactId);
+    if (!contact) throw badRequest('request.invalid', 'contactId: no such contact');
+  } else if (r.to) {
+    const phone = normalizePhone(r.to.startsWith('+') ? r.to : `+${r.to}`);
+    if (!phone) throw badRequest('request.invalid', `to: "${r.to}" is not a valid phone number in international format (e.g. +14155552671)`);
+    contact = findContactByPhone(deps.db, phone) ?? deps.db.transaction((tx) => findOrCreateContact(tx, { waId: waIdFromPhone(phone), userId: null }, now, 'outbound').contact);
+  } else {
+    throw badRequest('request.invalid', 'to: give a phone number (or contactId)');
+  }
+  const conversation = deps.db.transaction((tx) => getOrCreateConversation(tx, contact.id, channel.id, now));
+  return { conversation: getConversation(deps.db, conversation.id)!, contact };
+}
