@@ -60,3 +60,22 @@ export function migrationStatus(db: Db): { applied: number; expected: number } {
   return { applied, expected: journal.entries.length };
 }
 
+
+/**
+ * Runs `fn` in a transaction on the one connection (better-sqlite3's own: synchronous, and nested calls
+ * become SAVEPOINTs). Inside, use the root `db` as usual: every statement runs on the same connection.
+ */
+export function inTransaction<T>(db: Db, fn: () => T): T {
+  return db.$client.transaction(fn)();
+}
+
+const statementCache = new WeakMap<Db, Map<string, unknown>>();
+
+/** A prepared statement built once per database (drizzle `.prepare()` or raw): hot paths must not re-plan SQL. */
+export function prepared<T>(db: Db, key: string, build: () => T): T {
+  let cache = statementCache.get(db);
+  if (!cache) statementCache.set(db, (cache = new Map()));
+  let stmt = cache.get(key) as T | undefined;
+  if (stmt === undefined) cache.set(key, (stmt = build()));
+  return stmt;
+}

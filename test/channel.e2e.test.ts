@@ -79,7 +79,7 @@ describe('channel core end to end (real process + simulator)', () => {
 
   it('receives an inbound text, replies, and follows the reply to read', async () => {
     await sim.customer.sendText({ from: '14155550123', name: 'Zoë Park', text: 'Hola, ¿tienen envío hoy? 🚚' });
-    const conv = await eventually(() => conversationOf('14155550123'), Boolean);
+    const conv = await eventually(() => conversationOf('14155550123'), (v) => Boolean(v));
     expect(conv.contact).toMatchObject({ name: 'Zoë Park', phone: '+14155550123' });
     expect(conv.windowOpen).toBe(true);
     const [inbound] = await messagesOf(conv.id);
@@ -101,7 +101,7 @@ describe('channel core end to end (real process + simulator)', () => {
   it('round-trips media both ways', async () => {
     const photo = new Uint8Array(2048).map((_, i) => (i * 7) % 256);
     await sim.customer.sendMedia({ from: '14155550124', name: 'Ada', kind: 'image', bytes: photo, mimeType: 'image/jpeg', caption: 'the crack in the screen' });
-    const conv = await eventually(() => conversationOf('14155550124'), Boolean);
+    const conv = await eventually(() => conversationOf('14155550124'), (v) => Boolean(v));
     const [msg] = await eventually(() => messagesOf(conv.id), (m) => m[0]?.media?.state === 'ready');
     expect(msg).toMatchObject({ type: 'image', text: 'the crack in the screen', media: { mimeType: 'image/jpeg', size: 2048 } });
     const content = await api(msg.media.url.replace('/api/v1', ''));
@@ -122,8 +122,8 @@ describe('channel core end to end (real process + simulator)', () => {
   it('retries a transient 130429 and fails a permanent 131026 with its reason', async () => {
     await sim.customer.sendText({ from: '14155550125', name: 'Retry', text: 'hi' });
     await sim.customer.sendText({ from: '14155550126', name: 'Gone', text: 'hi' });
-    const retry = await eventually(() => conversationOf('14155550125'), Boolean);
-    const gone = await eventually(() => conversationOf('14155550126'), Boolean);
+    const retry = await eventually(() => conversationOf('14155550125'), (v) => Boolean(v));
+    const gone = await eventually(() => conversationOf('14155550126'), (v) => Boolean(v));
     sim.faults.errorsByRecipient.set('14155550125', { code: 130429, times: 1 });
     sim.faults.errorsByRecipient.set('14155550126', { code: 131026 });
 

@@ -25,9 +25,10 @@ export const jobs = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [
-    uniqueIndex('jobs_queue_idempotency_unique').on(t.queue, t.idempotencyKey),
-    // Partial index: finished rows leave it, so the claim stays a short index seek however many pile up.
+    // Partial indexes keep the hot path light: a keyless enqueue touches only the table and jobs_due_idx,
+    // and finished rows leave the claim index, so the claim stays a short seek however many pile up.
+    uniqueIndex('jobs_queue_idempotency_unique').on(t.queue, t.idempotencyKey).where(sql`idempotency_key IS NOT NULL`),
     index('jobs_due_idx').on(t.queue, t.runAt).where(sql`state IN ('queued', 'running')`),
-    index('jobs_state_idx').on(t.state, t.updatedAt),
+    index('jobs_dead_idx').on(t.updatedAt).where(sql`state = 'dead'`),
   ],
 );

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { blob, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const CHANNEL_STATUSES = ['active', 'needs_token', 'disabled'] as const;
@@ -40,7 +41,8 @@ export const webhookEvents = sqliteTable(
     eventCount: integer('event_count'),
     processedAt: integer('processed_at'),
   },
-  (t) => [index('webhook_events_state_idx').on(t.state, t.id)],
+  // Only the events that need attention are indexed: the insert on the hot path touches no index.
+  (t) => [index('webhook_events_attention_idx').on(t.id).where(sql`state IN ('failed', 'unroutable')`)],
 );
 
 export const WA_EVENT_KINDS = ['template', 'user_preference', 'error', 'other', 'unroutable'] as const;

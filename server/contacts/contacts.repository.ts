@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, like, lt, or, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/client.js';
+import { prepared, type Db } from '../../db/client.js';
 import { contactIdentities, contacts, contactTags } from '../../db/schema/contacts.js';
 import { toIso } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
@@ -15,14 +15,32 @@ export interface IdentityInput {
   profileName?: string | null;
 }
 
-function findByIdentity(db: DbOrTx, kind: 'wa_id' | 'user_id', value: string | null): ContactRow | undefined {
+// Every inbound message resolves its sender: these run thousands of times a second, so they are prepared once.
+const byIdentity = (db: Db) =>
+  prepared(db, 'contacts.byIdentity', () =>
+    db
+      .select({ contact: contacts })
+      .from(contactIdentities)
+      .innerJoin(contacts, eq(contacts.id, contactIdentities.contactId))
+      .where(and(eq(contactIdentities.kind, sql.placeholder('kind')), eq(contactIdentities.value, sql.placeholder('value'))))
+      .prepare(),
+  );
+const linkIdentityStmt = (db: Db) =>
+  prepared(db, 'contacts.linkIdentity', () =>
+    db
+      .insert(contactIdentities)
+      .values({ kind: sql.placeholder('kind'), value: sql.placeholder('value'), contactId: sql.placeholder('contactId'), source: sql.placeholder('source'), createdAt: sql.placeholder('now') })
+      .onConflictDoNothing()
+      .prepare(),
+  );
+
+function findByIdentity(db: Db, kind: 'wa_id' | 'user_id', value: string | null): ContactRow | undefined {
   if (!value) return undefined;
-  const hit = db.select({ contactId: contactIdentities.contactId }).from(contactIdentities).where(and(eq(contactIdentities.kind, kind), eq(contactIdentities.value, value))).get();
-  return hit ? db.select().from(contacts).where(eq(contacts.id, hit.contactId)).get() : undefined;
+  return byIdentity(db).get({ kind, value })?.contact;
 }
 
-function linkIdentity(db: DbOrTx, contactId: string, kind: 'wa_id' | 'user_id', value: string, source: string, now: number) {
-  db.insert(contactIdentities).values({ kind, value, contactId, source, createdAt: now }).onConflictDoNothing().run();
+function linkIdentity(db: Db, contactId: string, kind: 'wa_id' | 'user_id', value: string, source: string, now: number) {
+  linkIdentityStmt(db).run({ kind, value, contactId, source, now });
 }
 
 /**
@@ -30,8 +48,9 @@ function linkIdentity(db: DbOrTx, contactId: string, kind: 'wa_id' | 'user_id', 
  * missing; whichever is known finds the person, and the other is linked to them, so one person never
  * becomes two contacts. Runs inside the caller's transaction.
  */
-export function findOrCreateContact(db: DbOrTx, who: IdentityInput, now: number, source = 'inbound'): { contact: ContactRow; created: boolean } {
-  const existing = findByIdentity(db, 'wa_id', who.waId) ?? findByIdentity(db, 'user_id', who.userId);
+export function findOrCreateContact(db: Db, who: IdentityInput, now: number, source = 'inbound'): { contact: ContactRow; created: boolean } {
+  const byWaId = findByIdentity(db, 'wa_id', who.waId);
+  const existing = byWaId ?? findByIdentity(db, 'user_id', who.userId);
   if (existing) {
     const patch: Partial<ContactRow> = {};
     if (who.waId && !existing.waId) Object.assign(patch, { waId: who.waId, phone: existing.phone ?? phoneFromWaId(who.waId) });
@@ -43,8 +62,8 @@ export function findOrCreateContact(db: DbOrTx, who: IdentityInput, now: number,
       // Follow the WhatsApp name until someone renames the contact by hand.
       if (!existing.name || existing.name === existing.profileName) patch.name = who.profileName;
     }
-    if (who.waId) linkIdentity(db, existing.id, 'wa_id', who.waId, source, now);
-    if (who.userId) linkIdentity(db, existing.id, 'user_id', who.userId, source, now);
+    if (who.waId && !byWaId) linkIdentity(db, existing.id, 'wa_id', who.waId, source, now);
+    if (who.userId && (byWaId || existing.userId !== who.userId)) linkIdentity(db, existing.id, 'user_id', who.userId, source, now);
     if (Object.keys(patch).length === 0) return { contact: existing, created: false };
     patch.updatedAt = now;
     db.update(contacts).set(patch).where(eq(contacts.id, existing.id)).run();
@@ -76,7 +95,7 @@ export function findOrCreateContact(db: DbOrTx, who: IdentityInput, now: number,
 }
 
 /** Finds the contact by identity without creating one. */
-export function findContactByIdentity(db: DbOrTx, who: Pick<IdentityInput, 'waId' | 'userId'>): ContactRow | undefined {
+export function findContactByIdentity(db: Db, who: Pick<IdentityInput, 'waId' | 'userId'>): ContactRow | undefined {
   return findByIdentity(db, 'wa_id', who.waId) ?? findByIdentity(db, 'user_id', who.userId);
 }
 
@@ -84,7 +103,7 @@ export function findContactByIdentity(db: DbOrTx, who: Pick<IdentityInput, 'waId
  * A number change (`system` user_changed_number / user_changed_user_id): the new identity joins the same
  * contact, the old one keeps resolving to them, and the current phone follows.
  */
-export function recordIdentityChange(db: DbOrTx, contactId: string, change: { newWaId: string | null; newUserId: string | null }, now: number): void {
+export function recordIdentityChange(db: Db, contactId: string, change: { newWaId: string | null; newUserId: string | null }, now: number): void {
   const patch: Partial<ContactRow> = { updatedAt: now };
   if (change.newWaId) {
     const owner = findByIdentity(db, 'wa_id', change.newWaId);
@@ -104,28 +123,28 @@ export function recordIdentityChange(db: DbOrTx, contactId: string, change: { ne
 }
 
 /** Sets marketing consent with where it came from. */
-export function setMarketingOptOut(db: DbOrTx, contactId: string, optOut: boolean, source: string, at: number): void {
+export function setMarketingOptOut(db: Db, contactId: string, optOut: boolean, source: string, at: number): void {
   db.update(contacts).set({ marketingOptOut: optOut, consentSource: source, consentAt: at, updatedAt: at }).where(eq(contacts.id, contactId)).run();
 }
 
 /** Keeps the first ad referral as the contact's first-touch source. */
-export function setFirstTouchIfEmpty(db: DbOrTx, contactId: string, referral: unknown, now: number): void {
+export function setFirstTouchIfEmpty(db: Db, contactId: string, referral: unknown, now: number): void {
   db.update(contacts)
     .set({ firstTouch: JSON.stringify(referral), updatedAt: now })
     .where(and(eq(contacts.id, contactId), sql`${contacts.firstTouch} IS NULL`))
     .run();
 }
 
-export function getContact(db: DbOrTx, id: string): ContactRow | undefined {
+export function getContact(db: Db, id: string): ContactRow | undefined {
   return db.select().from(contacts).where(eq(contacts.id, id)).get();
 }
 
-export function findContactByPhone(db: DbOrTx, phone: string): ContactRow | undefined {
+export function findContactByPhone(db: Db, phone: string): ContactRow | undefined {
   return db.select().from(contacts).where(eq(contacts.phone, phone)).orderBy(contacts.createdAt).get();
 }
 
 /** Contacts newest first, filtered by phone, tag or a name/phone substring; paged by created time. */
-export function listContacts(db: DbOrTx, f: { phone?: string; q?: string; tag?: string; before?: { at: number; id: string }; limit: number }) {
+export function listContacts(db: Db, f: { phone?: string; q?: string; tag?: string; before?: { at: number; id: string }; limit: number }) {
   const where = [];
   if (f.phone) where.push(eq(contacts.phone, f.phone));
   if (f.q) {
@@ -143,7 +162,7 @@ export function listContacts(db: DbOrTx, f: { phone?: string; q?: string; tag?: 
     .all();
 }
 
-export function tagsOf(db: DbOrTx, contactIds: string[]): Map<string, string[]> {
+export function tagsOf(db: Db, contactIds: string[]): Map<string, string[]> {
   const map = new Map<string, string[]>();
   if (contactIds.length === 0) return map;
   for (const r of db.select().from(contactTags).where(inArray(contactTags.contactId, contactIds)).orderBy(contactTags.tag).all()) {

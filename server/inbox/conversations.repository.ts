@@ -1,5 +1,5 @@
 import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/client.js';
+import { prepared, type Db } from '../../db/client.js';
 import { conversations, CONVERSATION_STATUSES } from '../../db/schema/inbox.js';
 import { toIso } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
@@ -11,8 +11,15 @@ export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
 export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /** The (contact, channel) thread, created on first message. Runs in the caller's transaction. */
-export function getOrCreateConversation(db: DbOrTx, contactId: string, channelId: string, now: number): ConversationRow {
-  const found = db.select().from(conversations).where(and(eq(conversations.contactId, contactId), eq(conversations.channelId, channelId))).get();
+export function getOrCreateConversation(db: Db, contactId: string, channelId: string, now: number): ConversationRow {
+  const find = prepared(db, 'conversations.byContactChannel', () =>
+    db
+      .select()
+      .from(conversations)
+      .where(and(eq(conversations.contactId, sql.placeholder('contactId')), eq(conversations.channelId, sql.placeholder('channelId'))))
+      .prepare(),
+  );
+  const found = find.get({ contactId, channelId });
   if (found) return found;
   const row: ConversationRow = {
     id: newId('cv'),
@@ -40,24 +47,29 @@ export function getOrCreateConversation(db: DbOrTx, contactId: string, channelId
  * A customer message arrived (at `at`, Meta's timestamp): the window restarts from the latest one,
  * and a resolved, snoozed or waiting conversation is open again.
  */
-export function noteInbound(db: DbOrTx, conversationId: string, at: number, now: number): void {
-  db.update(conversations)
-    .set({
-      lastInboundAt: sql`max(coalesce(${conversations.lastInboundAt}, 0), ${at})`,
-      windowExpiresAt: sql`max(coalesce(${conversations.lastInboundAt}, 0), ${at}) + ${SERVICE_WINDOW_MS}`,
-      lastMessageAt: sql`max(coalesce(${conversations.lastMessageAt}, 0), ${at})`,
-      unreadCount: sql`${conversations.unreadCount} + 1`,
-      status: 'open',
-      snoozedUntil: null,
-      resolvedAt: null,
-      updatedAt: now,
-    })
-    .where(eq(conversations.id, conversationId))
-    .run();
+export function noteInbound(db: Db, conversationId: string, at: number, now: number): void {
+  const update = prepared(db, 'conversations.noteInbound', () => {
+    const atP = sql.placeholder('at');
+    return db
+      .update(conversations)
+      .set({
+        lastInboundAt: sql`max(coalesce(${conversations.lastInboundAt}, 0), ${atP})`,
+        windowExpiresAt: sql`max(coalesce(${conversations.lastInboundAt}, 0), ${atP}) + ${SERVICE_WINDOW_MS}`,
+        lastMessageAt: sql`max(coalesce(${conversations.lastMessageAt}, 0), ${atP})`,
+        unreadCount: sql`${conversations.unreadCount} + 1`,
+        status: 'open',
+        snoozedUntil: null,
+        resolvedAt: null,
+        updatedAt: sql`${sql.placeholder('now')}`,
+      })
+      .where(eq(conversations.id, sql.placeholder('id')))
+      .prepare();
+  });
+  update.run({ at, now, id: conversationId });
 }
 
 /** The business wrote (at `at`). */
-export function noteOutbound(db: DbOrTx, conversationId: string, at: number): void {
+export function noteOutbound(db: Db, conversationId: string, at: number): void {
   db.update(conversations)
     .set({
       lastOutboundAt: sql`max(coalesce(${conversations.lastOutboundAt}, 0), ${at})`,
@@ -68,15 +80,15 @@ export function noteOutbound(db: DbOrTx, conversationId: string, at: number): vo
     .run();
 }
 
-export function getConversation(db: DbOrTx, id: string): ConversationRow | undefined {
+export function getConversation(db: Db, id: string): ConversationRow | undefined {
   return db.select().from(conversations).where(eq(conversations.id, id)).get();
 }
 
-export function markConversationRead(db: DbOrTx, id: string, now: number): void {
+export function markConversationRead(db: Db, id: string, now: number): void {
   db.update(conversations).set({ unreadCount: 0, updatedAt: now }).where(eq(conversations.id, id)).run();
 }
 
-export function setConversationStatus(db: DbOrTx, id: string, status: ConversationStatus, now: number, snoozedUntil: number | null = null): void {
+export function setConversationStatus(db: Db, id: string, status: ConversationStatus, now: number, snoozedUntil: number | null = null): void {
   db.update(conversations)
     .set({ status, snoozedUntil: status === 'snoozed' ? snoozedUntil : null, resolvedAt: status === 'resolved' ? now : null, updatedAt: now })
     .where(eq(conversations.id, id))
@@ -85,7 +97,7 @@ export function setConversationStatus(db: DbOrTx, id: string, status: Conversati
 
 /** Conversations by latest activity, filtered; paged by (lastMessageAt, id). */
 export function listConversations(
-  db: DbOrTx,
+  db: Db,
   f: { contactId?: string; status?: ConversationStatus; assignee?: string | 'none'; before?: { at: number; id: string }; limit: number },
 ) {
   const where: (SQL | undefined)[] = [];

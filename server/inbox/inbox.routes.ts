@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { and, desc, eq, isNotNull } from 'drizzle-orm';
 import { z } from 'zod';
+import { inTransaction } from '../../db/client.js';
 import { messages } from '../../db/schema/inbox.js';
 import { CONVERSATION_STATUSES } from '../../db/schema/inbox.js';
 import { requireAuth } from '../auth/auth.middleware.js';
@@ -108,10 +109,10 @@ export function createInboxRoutes(deps: AppDeps) {
         .orderBy(desc(messages.timestamp))
         .limit(1)
         .get();
-      db.transaction((tx) => {
-        markConversationRead(tx, conv.id, now);
+      inTransaction(db, () => {
+        markConversationRead(db, conv.id, now);
         if (!latest?.wa) return;
-        tx.update(messages)
+        db.update(messages)
           .set({ status: 'read', updatedAt: now })
           .where(and(eq(messages.conversationId, conv.id), eq(messages.direction, 'inbound'), eq(messages.status, 'received')))
           .run();

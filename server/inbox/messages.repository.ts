@@ -1,5 +1,5 @@
-import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/client.js';
+import { and, desc, eq, getTableColumns, inArray, lt, or, sql } from 'drizzle-orm';
+import { prepared, type Db } from '../../db/client.js';
 import { messageReactions, messages, messageStatusEvents, type MessageStatus } from '../../db/schema/inbox.js';
 import { media } from '../../db/schema/whatsapp.js';
 import { toIso } from '../lib/clock.js';
@@ -8,24 +8,43 @@ import { nextStatus } from './message-status.models.js';
 export type MessageRow = typeof messages.$inferSelect;
 export type MediaRow = typeof media.$inferSelect;
 
-/** Inserts a message unless (channel, wamid) exists; true when it was new. */
-export function insertMessage(db: DbOrTx, row: MessageRow): boolean {
-  return db.insert(messages).values(row).onConflictDoNothing().run().changes === 1;
+const MESSAGE_COLUMNS = Object.entries(getTableColumns(messages)).map(([key, col]) => [key as keyof MessageRow, col.name] as const);
+
+/** Inserts a message unless (channel, wamid) exists; true when it was new. A prepared raw statement: hot path. */
+export function insertMessage(db: Db, row: MessageRow): boolean {
+  const insert = prepared(db, 'messages.insert', () =>
+    db.$client.prepare(
+      `INSERT INTO messages (${MESSAGE_COLUMNS.map(([, name]) => name).join(', ')}) VALUES (${MESSAGE_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`,
+    ),
+  );
+  // better-sqlite3 binds numbers, strings, null and buffers; booleans become 0/1 as drizzle would store them.
+  const values = MESSAGE_COLUMNS.map(([key]) => {
+    const v = row[key];
+    return typeof v === 'boolean' ? (v ? 1 : 0) : v;
+  });
+  return insert.run(...values).changes === 1;
 }
 
-export function getMessage(db: DbOrTx, id: string): MessageRow | undefined {
+export function getMessage(db: Db, id: string): MessageRow | undefined {
   return db.select().from(messages).where(eq(messages.id, id)).get();
 }
 
-export function getMessageByWaId(db: DbOrTx, channelId: string, waMessageId: string): MessageRow | undefined {
-  return db.select().from(messages).where(and(eq(messages.channelId, channelId), eq(messages.waMessageId, waMessageId))).get();
+export function getMessageByWaId(db: Db, channelId: string, waMessageId: string): MessageRow | undefined {
+  const find = prepared(db, 'messages.byWaId', () =>
+    db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.channelId, sql.placeholder('channelId')), eq(messages.waMessageId, sql.placeholder('waMessageId'))))
+      .prepare(),
+  );
+  return find.get({ channelId, waMessageId });
 }
 
-export function getMessageByIdempotencyKey(db: DbOrTx, key: string): MessageRow | undefined {
+export function getMessageByIdempotencyKey(db: Db, key: string): MessageRow | undefined {
   return db.select().from(messages).where(eq(messages.idempotencyKey, key)).get();
 }
 
-export function updateMessage(db: DbOrTx, id: string, patch: Partial<MessageRow>): void {
+export function updateMessage(db: Db, id: string, patch: Partial<MessageRow>): void {
   db.update(messages).set(patch).where(eq(messages.id, id)).run();
 }
 
@@ -43,7 +62,7 @@ export interface StatusInput {
  * Returns the message when its state changed. A status for a wamid not recorded yet stays in the log and
  * is applied by `applyLoggedStatuses` when the send job stores the wamid.
  */
-export function recordStatus(db: DbOrTx, s: StatusInput, now: number): MessageRow | null {
+export function recordStatus(db: Db, s: StatusInput, now: number): MessageRow | null {
   const inserted = db
     .insert(messageStatusEvents)
     .values({
@@ -62,7 +81,7 @@ export function recordStatus(db: DbOrTx, s: StatusInput, now: number): MessageRo
   return msg ? applyStatus(db, msg, s, now) : null;
 }
 
-function applyStatus(db: DbOrTx, msg: MessageRow, s: Pick<StatusInput, 'status' | 'errors' | 'pricing'>, now: number): MessageRow | null {
+function applyStatus(db: Db, msg: MessageRow, s: Pick<StatusInput, 'status' | 'errors' | 'pricing'>, now: number): MessageRow | null {
   if (msg.direction !== 'outbound') return null;
   const to = nextStatus(msg.status, s.status);
   if (!to) return null;
@@ -79,7 +98,7 @@ function applyStatus(db: DbOrTx, msg: MessageRow, s: Pick<StatusInput, 'status' 
 }
 
 /** Applies statuses that arrived before the send recorded its wamid (Meta can be that fast). */
-export function applyLoggedStatuses(db: DbOrTx, msg: MessageRow, now: number): MessageRow {
+export function applyLoggedStatuses(db: Db, msg: MessageRow, now: number): MessageRow {
   if (!msg.waMessageId) return msg;
   let current = msg;
   const logged = db.select().from(messageStatusEvents).where(eq(messageStatusEvents.waMessageId, msg.waMessageId)).orderBy(messageStatusEvents.timestamp).all();
@@ -91,7 +110,7 @@ export function applyLoggedStatuses(db: DbOrTx, msg: MessageRow, now: number): M
 }
 
 /** Sets or (emoji null) removes one actor's reaction to the message with `targetWaId`. */
-export function setReaction(db: DbOrTx, r: { channelId: string; targetWaId: string; actor: 'contact' | 'user'; actorId: string; emoji: string | null; at: number }): void {
+export function setReaction(db: Db, r: { channelId: string; targetWaId: string; actor: 'contact' | 'user'; actorId: string; emoji: string | null; at: number }): void {
   const key = and(
     eq(messageReactions.channelId, r.channelId),
     eq(messageReactions.targetWaId, r.targetWaId),
@@ -114,14 +133,14 @@ export function setReaction(db: DbOrTx, r: { channelId: string; targetWaId: stri
 }
 
 /** A conversation's messages, newest first, paged by (timestamp, id). */
-export function listMessages(db: DbOrTx, conversationId: string, f: { before?: { at: number; id: string }; limit: number }): MessageRow[] {
+export function listMessages(db: Db, conversationId: string, f: { before?: { at: number; id: string }; limit: number }): MessageRow[] {
   const where = [eq(messages.conversationId, conversationId)];
   if (f.before) where.push(or(lt(messages.timestamp, f.before.at), and(eq(messages.timestamp, f.before.at), lt(messages.id, f.before.id)))!);
   return db.select().from(messages).where(and(...where)).orderBy(desc(messages.timestamp), desc(messages.id)).limit(f.limit).all();
 }
 
 /** Media rows and reactions for a page of messages, in two queries. */
-export function loadMessageExtras(db: DbOrTx, rows: MessageRow[]) {
+export function loadMessageExtras(db: Db, rows: MessageRow[]) {
   const mediaIds = rows.map((m) => m.mediaId).filter((x): x is string => !!x);
   const mediaById = new Map((mediaIds.length ? db.select().from(media).where(inArray(media.id, mediaIds)).all() : []).map((m) => [m.id, m]));
   const byChannel = new Map<string, string[]>();

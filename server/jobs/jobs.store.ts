@@ -69,7 +69,7 @@ export function createJobStore(db: Db, clock: Clock) {
   const insert = sqlite.prepare(
     `INSERT INTO jobs (queue, payload, state, attempts, max_attempts, run_at, idempotency_key, created_at, updated_at)
      VALUES (?, ?, 'queued', 0, ?, ?, ?, ?, ?)
-     ON CONFLICT (queue, idempotency_key) DO NOTHING`,
+     ON CONFLICT (queue, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING`,
   );
   const claim = sqlite.prepare(CLAIM_SQL);
   const complete = sqlite.prepare(
@@ -94,7 +94,8 @@ export function createJobStore(db: Db, clock: Clock) {
      WHERE id = @id AND state = 'dead'`,
   );
   const getById = sqlite.prepare(`SELECT ${COLUMNS} FROM jobs WHERE id = ?`);
-  const purgeDone = sqlite.prepare(`DELETE FROM jobs WHERE state = 'done' AND updated_at < ?`);
+  // Old finished rows sit at the low ids, so scanning by id from the start finds them at once.
+  const purgeDone = sqlite.prepare(`DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE state = 'done' AND updated_at < ? ORDER BY id LIMIT 5000)`);
   const counts = sqlite.prepare(
     `SELECT queue, state, count(*) AS count, min(CASE WHEN state = 'queued' THEN run_at END) AS oldestRunAt
      FROM jobs GROUP BY queue, state ORDER BY queue, state`,
@@ -186,7 +187,9 @@ export function createJobStore(db: Db, clock: Clock) {
 
     /** Deletes finished jobs last touched before `before`; returns how many. */
     purgeDone(before: number): number {
-      return purgeDone.run(before).changes;
+      let total = 0;
+      for (let n = -1; n !== 0; total += n) n = purgeDone.run(before).changes;
+      return total;
     },
 
     /** Rows per (queue, state), with the oldest due time of queued jobs. */

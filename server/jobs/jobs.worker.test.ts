@@ -160,4 +160,24 @@ describe('worker', () => {
     expect(aborted).toBe(true);
     expect(store.get(id)).toMatchObject({ state: 'queued', attempts: 0, runAt: clock.now() });
   });
+
+  it('hands batch queues many jobs at once and retries only the failed ones', async () => {
+    const { store, worker } = setup();
+    const batches: number[][] = [];
+    worker.registerBatch<{ n: number }>(
+      'demo.batch',
+      (jobs) => {
+        batches.push(jobs.map((j) => j.payload.n));
+        const bad = jobs.find((j) => j.payload.n === 3 && j.attempts === 1);
+        return new Map(bad ? [[bad.id, new Error('n=3 fails once')]] : []);
+      },
+      { concurrency: 10 },
+    );
+    const ids = Array.from({ length: 25 }, (_, n) => store.enqueue('demo.batch', { n })!);
+    worker.start();
+    await until(() => ids.slice(0, 3).concat(ids.slice(4)).every((id) => store.get(id)!.state === 'done'));
+    expect(batches[0]).toHaveLength(10);
+    expect(batches.flat().filter((n) => n !== 3).sort((a, b) => a - b)).toEqual([...Array(25).keys()].filter((n) => n !== 3));
+    expect(store.get(ids[3]!)).toMatchObject({ state: 'queued', attempts: 1, lastError: 'Error: n=3 fails once' });
+  });
 });

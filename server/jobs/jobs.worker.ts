@@ -33,6 +33,15 @@ export interface JobContext<P> {
 
 export type JobHandler<P = unknown> = (payload: P, ctx: JobContext<P>) => unknown;
 
+/**
+ * Handles many jobs in one call (e.g. one SQLite transaction for all of them). Returns the jobs that
+ * failed with their errors; every other job of the batch counts as done.
+ */
+export type BatchHandler<P = unknown> = (
+  jobs: ClaimedJob<P>[],
+  ctx: { signal: AbortSignal; logger: Logger },
+) => Map<number, unknown> | Promise<Map<number, unknown>>;
+
 export interface QueueOptions {
   /** Jobs of this queue run at once (default 1). */
   concurrency?: number;
@@ -43,7 +52,8 @@ export interface QueueOptions {
 
 interface QueueState {
   name: string;
-  handler: JobHandler<any>;
+  handler: JobHandler<any> | null;
+  batchHandler: BatchHandler<any> | null;
   concurrency: number;
   leaseMs: number;
   backoff: BackoffPolicy;
@@ -106,6 +116,7 @@ export function createWorker({ store, clock, logger, pollMs = 500, random = Math
   }
 
   function pump(q: QueueState) {
+    if (q.batchHandler) return pumpBatch(q, q.batchHandler);
     const free = q.concurrency - q.inflight.size;
     if (free <= 0) return;
     let claimed: ClaimedJob[];
@@ -128,12 +139,45 @@ export function createWorker({ store, clock, logger, pollMs = 500, random = Math
     q.timer.unref();
   }
 
-  function start(q: QueueState, job: ClaimedJob) {
-    if (job.attempts > job.maxAttempts) {
-      // Its lease expired on every run: a worker died or hung each time. Stop the loop here.
-      store.fail(job, `lease expired on each of ${job.maxAttempts} attempts (worker crashed or hung)`, { permanent: true });
-      return;
+  /** One batch at a time: claim up to `concurrency` jobs and hand them over together. */
+  function pumpBatch(q: QueueState, handler: BatchHandler<any>) {
+    if (q.inflight.size > 0) return;
+    let claimed: ClaimedJob[];
+    try {
+      claimed = store.claim(q.name, q.concurrency, q.leaseMs).filter((job) => !buryIfCrashLooping(job));
+    } catch (err) {
+      logger.error('jobs: claim failed', { queue: q.name, err });
+      claimed = [];
     }
+    if (claimed.length === 0) return armPoll(q);
+    const log = logger.child({ queue: q.name, batch: claimed.length });
+    const run = async () => {
+      try {
+        const failures = await handler(claimed, { signal: shutdownSignal.signal, logger: log });
+        for (const job of claimed) {
+          if (failures.has(job.id)) settleFailure(q, job, failures.get(job.id), log.child({ job: job.id }));
+          else completed.push(job);
+        }
+      } catch (err) {
+        for (const job of claimed) settleFailure(q, job, err, log);
+      } finally {
+        for (const job of claimed) q.inflight.delete(job.id);
+        scheduleTick(q);
+      }
+    };
+    const done = run();
+    for (const job of claimed) q.inflight.set(job.id, { job, done });
+  }
+
+  // A job whose lease expired on every run: a worker died or hung each time. Stop the loop here.
+  function buryIfCrashLooping(job: ClaimedJob): boolean {
+    if (job.attempts <= job.maxAttempts) return false;
+    store.fail(job, `lease expired on each of ${job.maxAttempts} attempts (worker crashed or hung)`, { permanent: true });
+    return true;
+  }
+
+  function start(q: QueueState, job: ClaimedJob) {
+    if (buryIfCrashLooping(job)) return;
     let log: Logger | undefined;
     // Built on first use: most jobs never log, and this is the hot path.
     const jobLogger = () => (log ??= logger.child({ job: job.id, queue: q.name, attempt: job.attempts }));
@@ -146,7 +190,7 @@ export function createWorker({ store, clock, logger, pollMs = 500, random = Math
     };
     const run = async () => {
       try {
-        await q.handler(job.payload, ctx);
+        await q.handler!(job.payload, ctx);
         completed.push(job);
       } catch (err) {
         settleFailure(q, job, err, jobLogger());
@@ -179,19 +223,29 @@ export function createWorker({ store, clock, logger, pollMs = 500, random = Math
     }
   }
 
+  function addQueue(name: string, handler: JobHandler<any> | null, batchHandler: BatchHandler<any> | null, opts: QueueOptions) {
+    if (queues.has(name)) throw new Error(`queue ${name} registered twice`);
+    queues.set(name, {
+      name,
+      handler,
+      batchHandler,
+      concurrency: Math.max(1, opts.concurrency ?? 1),
+      leaseMs: opts.leaseMs ?? 60_000,
+      backoff: opts.backoff ?? DEFAULT_BACKOFF,
+      inflight: new Map(),
+      timer: null,
+    });
+  }
+
   return {
     /** Declares the handler of a queue; only registered queues are claimed. */
     register<P>(name: string, handler: JobHandler<P>, opts: QueueOptions = {}) {
-      if (queues.has(name)) throw new Error(`queue ${name} registered twice`);
-      queues.set(name, {
-        name,
-        handler,
-        concurrency: Math.max(1, opts.concurrency ?? 1),
-        leaseMs: opts.leaseMs ?? 60_000,
-        backoff: opts.backoff ?? DEFAULT_BACKOFF,
-        inflight: new Map(),
-        timer: null,
-      });
+      addQueue(name, handler, null, opts);
+    },
+
+    /** Declares a queue whose jobs are handled in batches of up to `concurrency` (one batch at a time). */
+    registerBatch<P>(name: string, handler: BatchHandler<P>, opts: QueueOptions = {}) {
+      addQueue(name, null, handler, opts);
     },
 
     start() {

@@ -1,4 +1,4 @@
-import type { Db } from '../../../db/client.js';
+import { inTransaction, type Db } from '../../../db/client.js';
 import type { Channel, ChannelRepository } from '../../channels/channels.repository.js';
 import { getContact } from '../../contacts/contacts.repository.js';
 import { applyLoggedStatuses, getMessage, updateMessage, type MessageRow } from '../../inbox/messages.repository.js';
@@ -77,12 +77,12 @@ export async function sendMessageJob(deps: SendJobDeps, payload: { messageId: st
     throw delayMs ? new RetryAfterError(delayMs, `${code ?? ''} ${title}`.trim()) : err;
   }
 
-  const sent = db.transaction((tx) => {
+  const sent = inTransaction(db, () => {
     const now = clock.now();
-    const current = getMessage(tx, msg.id)!;
+    const current = getMessage(db, msg.id)!;
     const status = nextStatus(current.status, 'sent') ?? current.status;
-    updateMessage(tx, msg.id, { waMessageId, status, errorCode: null, errorTitle: null, errorDetails: null, updatedAt: now });
-    return applyLoggedStatuses(tx, { ...current, waMessageId, status }, now);
+    updateMessage(db, msg.id, { waMessageId, status, errorCode: null, errorTitle: null, errorDetails: null, updatedAt: now });
+    return applyLoggedStatuses(db, { ...current, waMessageId, status }, now);
   });
   deps.bus.publish({ type: 'message.status', conversationId: sent.conversationId, data: { id: sent.id, status: sent.status } });
 }

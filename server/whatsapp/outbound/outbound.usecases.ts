@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../../../db/client.js';
+import { inTransaction, type Db } from '../../../db/client.js';
 import { media } from '../../../db/schema/whatsapp.js';
 import type { Channel, ChannelRepository } from '../../channels/channels.repository.js';
 import { findContactByPhone, findOrCreateContact, getContact, type ContactRow } from '../../contacts/contacts.repository.js';
@@ -107,11 +107,11 @@ export function queueOutboundMessage(deps: OutboundDeps, input: QueueInput): { m
     createdAt: now,
     updatedAt: now,
   };
-  db.transaction((tx) => {
-    insertMessage(tx, row);
-    noteOutbound(tx, conv.id, now);
+  inTransaction(db, () => {
+    insertMessage(db, row);
+    noteOutbound(db, conv.id, now);
     if (reactionTarget && input.body.type === 'reaction') {
-      setReaction(tx, { channelId: channel.id, targetWaId: reactionTarget.waMessageId!, actor: 'user', actorId: input.authorId ?? 'api', emoji: input.body.reaction.emoji || null, at: now });
+      setReaction(db, { channelId: channel.id, targetWaId: reactionTarget.waMessageId!, actor: 'user', actorId: input.authorId ?? 'api', emoji: input.body.reaction.emoji || null, at: now });
     }
     deps.jobs.enqueue(SEND_MESSAGE_QUEUE, { messageId: row.id }, { idempotencyKey: row.id, maxAttempts: 8 });
   });
@@ -142,10 +142,10 @@ export function resolveRecipient(deps: Pick<OutboundDeps, 'db' | 'clock' | 'chan
   } else if (r.to) {
     const phone = normalizePhone(r.to.startsWith('+') ? r.to : `+${r.to}`);
     if (!phone) throw badRequest('request.invalid', `to: "${r.to}" is not a valid phone number in international format (e.g. +14155552671)`);
-    contact = findContactByPhone(deps.db, phone) ?? deps.db.transaction((tx) => findOrCreateContact(tx, { waId: waIdFromPhone(phone), userId: null }, now, 'outbound').contact);
+    contact = findContactByPhone(deps.db, phone) ?? inTransaction(deps.db, () => findOrCreateContact(deps.db, { waId: waIdFromPhone(phone), userId: null }, now, 'outbound').contact);
   } else {
     throw badRequest('request.invalid', 'to: give a phone number (or contactId)');
   }
-  const conversation = deps.db.transaction((tx) => getOrCreateConversation(tx, contact.id, channel.id, now));
+  const conversation = inTransaction(deps.db, () => getOrCreateConversation(deps.db, contact.id, channel.id, now));
   return { conversation: getConversation(deps.db, conversation.id)!, contact };
 }

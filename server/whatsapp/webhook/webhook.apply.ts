@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, eq, or } from 'drizzle-orm';
-import type { DbOrTx } from '../../../db/client.js';
+import type { Db } from '../../../db/client.js';
 import { media, templates, waEvents } from '../../../db/schema/whatsapp.js';
 import type { Channel, ChannelRepository } from '../../channels/channels.repository.js';
 import {
@@ -21,7 +21,7 @@ export const MEDIA_DOWNLOAD_QUEUE = 'media.download';
 const MEDIA_TYPES = new Set(['image', 'audio', 'video', 'document', 'sticker']);
 
 export interface ApplyContext {
-  db: DbOrTx;
+  db: Db;
   channels: Pick<ChannelRepository, 'byPhoneNumberId'>;
   jobs: Pick<JobStore, 'enqueue'>;
   now: number;
@@ -163,7 +163,7 @@ function applyMessage(ctx: ApplyContext, channel: Channel, ev: InboundMessageEve
   result.live.push({ type: 'message.created', conversationId: conversation.id, contactId: contact.id, data: { id: row.id } });
 }
 
-function editMessage(db: DbOrTx, original: MessageRow, ev: InboundMessageEvent, now: number) {
+function editMessage(db: Db, original: MessageRow, ev: InboundMessageEvent, now: number) {
   const content = original.content ? (JSON.parse(original.content) as Record<string, unknown>) : {};
   const history = Array.isArray(content.editHistory) ? content.editHistory : [];
   content.editHistory = [...history, { text: original.text, replacedAt: new Date(ev.timestamp).toISOString() }];

@@ -56,7 +56,7 @@ describe('webhook intake', () => {
     expect((await post(fixture('text'), { secret: 'wrong-secret' })).status).toBe(401);
     const unsigned = await t.app.request('http://parley.test/webhooks/whatsapp', { method: 'POST', body: '{}' });
     expect(unsigned.status).toBe(401);
-    expect((await unsigned.json()).error.code).toBe('webhooks.bad_signature');
+    expect(((await unsigned.json()) as { error: { code: string } }).error.code).toBe('webhooks.bad_signature');
     expect(count('webhook_events')).toBe(0);
   });
 

@@ -142,6 +142,7 @@ function readContent(type: string, m: Json): Content {
       break;
     case 'interactive':
       c.interactive = readInteractive(m);
+      // nfm_reply has no title; its body ("Sent") is what the user saw in the chat.
       c.text = c.interactive ? (c.interactive.title ?? c.interactive.flowBody) : null;
       break;
     case 'button': {

@@ -783,6 +783,16 @@ describe('garbage never throws', () => {
     expect(r.problems).toEqual(['entry[0].changes[0].messages[0] has no valid timestamp']);
   });
 
+  it('a throwing getter on the payload itself is reported, not thrown', () => {
+    const r = parseWebhook({
+      object: 'whatsapp_business_account',
+      get entry(): unknown {
+        throw new Error('no entries today');
+      },
+    });
+    expect(r).toEqual({ object: null, events: [], problems: ['parser error: no entries today'] });
+  });
+
   it('a throwing getter costs only its own entry', () => {
     const hostile = {
       id: 'h',

@@ -43,6 +43,16 @@ function other(origin: EventOrigin, note: string, raw: unknown): OtherEvent {
  */
 export function parseWebhook(payload: unknown): ParsedWebhook {
   const sink: Sink = { events: [], problems: [] };
+  try {
+    return parseEnvelope(payload, sink);
+  } catch (err) {
+    // Only reachable with exotic inputs (throwing getters, proxies): JSON.parse output cannot get here.
+    sink.problems.push(`parser error: ${err instanceof Error ? err.message : String(err)}`);
+    return { object: null, ...sink };
+  }
+}
+
+function parseEnvelope(payload: unknown, sink: Sink): ParsedWebhook {
   if (!isRecord(payload)) {
     sink.problems.push('payload is not a JSON object');
     return { object: null, ...sink };

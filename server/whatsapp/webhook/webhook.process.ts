@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, lt } from 'drizzle-orm';
-import type { Db } from '../../../db/client.js';
+import { inTransaction, prepared, type Db } from '../../../db/client.js';
 import { webhookEvents } from '../../../db/schema/whatsapp.js';
 import type { ChannelRepository } from '../../channels/channels.repository.js';
 import type { JobStore } from '../../jobs/jobs.store.js';
@@ -7,7 +7,9 @@ import { PermanentJobError } from '../../jobs/jobs.worker.js';
 import type { Clock } from '../../lib/clock.js';
 import { toIso } from '../../lib/clock.js';
 import type { EventBus } from '../../lib/event-bus.js';
-import { applyWebhookEvents } from './webhook.apply.js';
+import { applyWebhookEvents, MEDIA_DOWNLOAD_QUEUE } from './webhook.apply.js';
+import type { ParsedWebhook } from './webhook.events.js';
+import type { LiveEvent } from '../../lib/event-bus.js';
 import { PROCESS_WEBHOOK_QUEUE } from './webhook.ingest.js';
 import { parseWebhook } from './webhook.parse.js';
 
@@ -21,43 +23,64 @@ export interface ProcessDeps {
 }
 
 /**
- * The `whatsapp.process-webhook` job: parse a stored body and apply it in one transaction. A body that
- * is not JSON is marked failed at once (Meta was already told 200: retrying cannot help); any other error
- * marks it failed and lets the job retry. Replaying a processed event changes nothing.
+ * The `whatsapp.process-webhook` jobs, in batches: parse each stored body (outside the transaction), then
+ * apply them all in ONE transaction (one fsync for the batch), each event inside its own savepoint so one
+ * bad event rolls back alone. A body that is not JSON is marked failed at once (Meta was told 200 already:
+ * retrying cannot help); another error marks the event failed and its job retries. Replays change nothing.
+ * Returns the failed event ids with their errors.
  */
-export function processWebhookEvent(deps: ProcessDeps, eventId: number): void {
+export function processWebhookEvents(deps: ProcessDeps, eventIds: readonly number[]): Map<number, unknown> {
   const { db, clock } = deps;
-  const row = db.select().from(webhookEvents).where(eq(webhookEvents.id, eventId)).get();
-  if (!row) return;
-  const markFailed = (error: string) =>
-    db.update(webhookEvents).set({ state: 'failed', error: error.slice(0, 2000), processedAt: clock.now() }).where(eq(webhookEvents.id, eventId)).run();
+  const failures = new Map<number, unknown>();
+  if (eventIds.length === 0) return failures;
+  const rows = db.select({ id: webhookEvents.id, body: webhookEvents.body }).from(webhookEvents).where(inArray(webhookEvents.id, [...eventIds])).all();
+  const parsed: { id: number; result: ParsedWebhook }[] = [];
+  const invalid: { id: number; error: string }[] = [];
+  for (const row of rows) {
+    try {
+      parsed.push({ id: row.id, result: parseWebhook(JSON.parse(row.body.toString('utf8'))) });
+    } catch (err) {
+      invalid.push({ id: row.id, error: `body is not valid JSON: ${err instanceof Error ? err.message : String(err)}` });
+      failures.set(row.id, new PermanentJobError(`webhook event ${row.id}: body is not valid JSON`));
+    }
+  }
 
-  let payload: unknown;
-  try {
-    payload = JSON.parse(row.body.toString('utf8'));
-  } catch (err) {
-    markFailed(`body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
-    throw new PermanentJobError(`webhook event ${eventId}: body is not valid JSON`);
-  }
-  const parsed = parseWebhook(payload);
-  try {
-    const result = db.transaction((tx) => {
-      const now = clock.now();
-      const applied = applyWebhookEvents({ db: tx, channels: deps.channels, jobs: deps.jobs, now, webhookEventId: eventId }, parsed.events);
-      const state = parsed.problems.length && parsed.events.length === 0 ? 'failed' : applied.unroutable > 0 ? 'unroutable' : 'processed';
-      tx.update(webhookEvents)
-        .set({ state, error: parsed.problems.join('; ') || null, eventCount: parsed.events.length, processedAt: now })
-        .where(eq(webhookEvents.id, eventId))
-        .run();
-      return applied;
-    });
-    if (result.channelIds.size) deps.channels.touchWebhook(result.channelIds, clock.now());
-    if (result.mediaJobs) deps.notify('media.download');
-    deps.bus.publish(result.live);
-  } catch (err) {
-    markFailed(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
-    throw err;
-  }
+  const live: LiveEvent[] = [];
+  const channelIds = new Set<string>();
+  let mediaJobs = 0;
+  inTransaction(db, () => {
+    const now = clock.now();
+    const update = prepared(db, 'webhookEvents.setState', () =>
+      db.$client.prepare(`UPDATE webhook_events SET state = ?, error = ?, event_count = ?, processed_at = ? WHERE id = ?`),
+    );
+    const setState = (id: number, v: { state: 'processed' | 'failed' | 'unroutable'; error: string | null; eventCount?: number }) =>
+      update.run(v.state, v.error, v.eventCount ?? null, now, id);
+    for (const bad of invalid) setState(bad.id, { state: 'failed', error: bad.error });
+    for (const { id, result } of parsed) {
+      try {
+        // Nested transaction = SAVEPOINT: this event's writes roll back alone if it throws.
+        const applied = inTransaction(db, () => applyWebhookEvents({ db, channels: deps.channels, jobs: deps.jobs, now, webhookEventId: id }, result.events));
+        const state = result.problems.length && result.events.length === 0 ? 'failed' : applied.unroutable > 0 ? 'unroutable' : 'processed';
+        setState(id, { state, error: result.problems.join('; ').slice(0, 2000) || null, eventCount: result.events.length });
+        live.push(...applied.live);
+        for (const ch of applied.channelIds) channelIds.add(ch);
+        mediaJobs += applied.mediaJobs;
+      } catch (err) {
+        setState(id, { state: 'failed', error: (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 2000) });
+        failures.set(id, err);
+      }
+    }
+  });
+  if (channelIds.size) deps.channels.touchWebhook(channelIds, clock.now());
+  if (mediaJobs) deps.notify(MEDIA_DOWNLOAD_QUEUE);
+  deps.bus.publish(live);
+  return failures;
+}
+
+/** One event (tests, tools): throws what the batch would report. */
+export function processWebhookEvent(deps: ProcessDeps, eventId: number): void {
+  const failure = processWebhookEvents(deps, [eventId]).get(eventId);
+  if (failure) throw failure;
 }
 
 /** Puts stored events back through processing (all failed ones, or the given ids). Returns how many. */
@@ -67,7 +90,7 @@ export function replayWebhookEvents(deps: Pick<ProcessDeps, 'db' | 'jobs' | 'clo
       ? deps.db.select({ id: webhookEvents.id }).from(webhookEvents).where(inArray(webhookEvents.state, ['failed', 'unroutable'])).all()
       : deps.db.select({ id: webhookEvents.id }).from(webhookEvents).where(inArray(webhookEvents.id, ids)).all();
   const stamp = deps.clock.now();
-  deps.db.transaction(() => {
+  inTransaction(deps.db, () => {
     for (const r of rows) deps.jobs.enqueue(PROCESS_WEBHOOK_QUEUE, { eventId: r.id }, { idempotencyKey: `replay:${r.id}:${stamp}`, maxAttempts: 5 });
   });
   deps.notify(PROCESS_WEBHOOK_QUEUE);

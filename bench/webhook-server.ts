@@ -1,0 +1,44 @@
+// A server for bench/webhooks, run in its own process (pinned to one core by the parent):
+//   node dist/bench/webhook-server.js bare <port>     bare Hono: read the body, answer 200
+//   node dist/bench/webhook-server.js parley <port>   Parley's app: verify HMAC, store durably, answer 200
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { migrateDb, openDb } from '../db/client.js';
+import { createApp } from '../server/app.js';
+import { loadConfig } from '../server/config.js';
+import { createDeps } from '../server/deps.js';
+import { systemClock } from '../server/lib/clock.js';
+import { silentLogger } from '../server/lib/logger.js';
+import { prepareDataDir } from '../server/system/data-dir.js';
+import { BENCH_CHANNEL } from './webhook-payload.js';
+
+const [mode, portArg] = process.argv.slice(2);
+const port = Number(portArg);
+
+let fetchHandler: (req: Request) => Response | Promise<Response>;
+if (mode === 'bare') {
+  fetchHandler = new Hono().post('/webhooks/whatsapp', async (c) => {
+    await c.req.arrayBuffer();
+    return c.text('EVENT_RECEIVED', 200);
+  }).fetch;
+} else {
+  const layout = prepareDataDir(mkdtempSync(join(tmpdir(), 'parley-bench-webhooks-')));
+  const db = openDb(layout.dbFile);
+  migrateDb(db);
+  const config = loadConfig({ DATA_DIR: layout.root });
+  const deps = createDeps({ config, db, clock: systemClock, logger: silentLogger, secretKey: randomBytes(32), mediaDir: layout.media, tmpDir: layout.tmp });
+  deps.channels.create({ ...BENCH_CHANNEL, accessToken: 'bench-token-000', verifyToken: 'bench-verify' });
+  // The route alone: processing runs in the worker, measured separately by bench/webhooks.
+  fetchHandler = createApp(deps).fetch;
+  process.on('SIGINT', () => {
+    const { batches, stored } = deps.ingest.stats();
+    process.stderr.write(`ingest: ${stored} bodies in ${batches} commits (${(stored / Math.max(1, batches)).toFixed(1)} per commit)\n`);
+    process.exit(0);
+  });
+}
+
+serve({ fetch: fetchHandler, port, hostname: '127.0.0.1' }, () => process.stdout.write('ready\n'));
