@@ -17,6 +17,7 @@ import { createProbeRoutes, createSystemRoutes } from './system/system.routes.js
 import { createChannelsRoutes } from './channels/channels.routes.js';
 import { createContactsRoutes } from './contacts/contacts.routes.js';
 import { createInboxRoutes } from './inbox/inbox.routes.js';
+import { createEventsRoutes } from './inbox/events.routes.js';
 import { createMediaRoutes, MEDIA_UPLOAD_LIMIT } from './media/media.routes.js';
 import { createSandboxRoutes } from './whatsapp/sandbox/sandbox.routes.js';
 import { createWebhookRoutes } from './whatsapp/webhook/webhook.routes.js';
@@ -67,6 +68,7 @@ export function createApp(deps: AppDeps) {
   api.route('/', createContactsRoutes(deps));
   api.route('/', createInboxRoutes(deps));
   api.route('/', createMediaRoutes(deps));
+  api.route('/', createEventsRoutes(deps));
   if (deps.sandbox) api.route('/', createSandboxRoutes(deps.sandbox));
   app.route('/api/v1', api);
 

@@ -85,6 +85,8 @@ async function main() {
     schedules.stop();
     deps.sandbox?.simulator.stop();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Live-update streams never end by themselves.
+    if ('closeAllConnections' in server) setTimeout(() => server.closeAllConnections(), 1_000).unref();
     await deps.worker.stop({ timeoutMs: SHUTDOWN_BUDGET_MS - 2_000 });
     await closed;
     db.$client.pragma('wal_checkpoint(TRUNCATE)');

@@ -1,6 +1,7 @@
 import { Navigate, Route, Router } from '@solidjs/router';
 import { LoginPage } from './features/auth/login-page';
 import { InboxPage } from './features/inbox/inbox-page';
+import { CustomerPhonePage } from './features/sandbox/customer-phone';
 
 /** Routes of the web app; the server answers any of these paths with index.html. */
 export function App() {
@@ -8,6 +9,8 @@ export function App() {
     <Router>
       <Route path="/login" component={LoginPage} />
       <Route path="/" component={InboxPage} />
+      <Route path="/c/:id" component={InboxPage} />
+      <Route path="/sandbox/phone" component={CustomerPhonePage} />
       <Route path="*" component={() => <Navigate href="/" />} />
     </Router>
   );

@@ -7,7 +7,7 @@ import { fetchSystemStatus, login } from './auth.api';
 export function LoginPage() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
-  const [status] = createResource(fetchSystemStatus);
+  const [status] = createResource(() => fetchSystemStatus().catch(() => null));
   const [email, setEmail] = createSignal('');
   const [password, setPassword] = createSignal('');
   const [error, setError] = createSignal<string | null>(null);
@@ -33,7 +33,7 @@ export function LoginPage() {
       <form class="card login-card" onSubmit={submit} aria-labelledby="login-title">
         <h1 id="login-title" class="brand">Parley</h1>
         <p class="muted">WhatsApp conversations, owned and followed up.</p>
-        <Show when={status()?.demoLogin}>
+        <Show when={status.state === 'ready' && status()?.demoLogin}>
           {(demo) => (
             <div class="notice" role="note">
               <strong>Sandbox mode.</strong> Sign in as <code>{demo().email}</code> / <code>{demo().password}</code>.{' '}

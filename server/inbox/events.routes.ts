@@ -1,0 +1,46 @@
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { requireAuth } from '../auth/auth.middleware.js';
+import type { AppDeps } from '../deps.js';
+import type { LiveEvent } from '../lib/event-bus.js';
+import type { AppEnv } from '../lib/http.js';
+
+const KEEPALIVE_MS = 25_000;
+
+/** `GET /api/v1/events`: live updates over Server-Sent Events (new messages, statuses, conversation changes). */
+export function createEventsRoutes(deps: Pick<AppDeps, 'bus'>) {
+  return new Hono<AppEnv>().get('/events', requireAuth, (c) =>
+    streamSSE(c, async (stream) => {
+      let seq = 0;
+      const queue: LiveEvent[] = [];
+      let wake: (() => void) | null = null;
+      const unsubscribe = deps.bus.subscribe((e) => {
+        queue.push(e);
+        wake?.();
+      });
+      stream.onAbort(() => {
+        unsubscribe();
+        wake?.();
+      });
+      await stream.writeSSE({ event: 'ready', data: '{}', id: String(seq) });
+      while (!stream.aborted) {
+        const next = queue.shift();
+        if (next) {
+          await stream.writeSSE({ event: next.type, data: JSON.stringify({ conversationId: next.conversationId ?? null, contactId: next.contactId ?? null, ...(next.data as object) }), id: String(++seq) });
+          continue;
+        }
+        // Sleep until an event arrives or it is time for a keep-alive comment (proxies drop idle streams).
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, KEEPALIVE_MS);
+          wake = () => {
+            clearTimeout(timer);
+            wake = null;
+            resolve();
+          };
+        });
+        if (queue.length === 0 && !stream.aborted) await stream.write(': keep-alive\n\n');
+      }
+      unsubscribe();
+    }),
+  );
+}
