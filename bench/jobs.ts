@@ -60,7 +60,7 @@ async function parley(): Promise<Result> {
   return { enqueue: N / (enqueueMs / 1000), process: N / (processMs / 1000) };
 }
 
-/** The same table and work with hand-written statements: the floor Parley's abstractions sit on. */
+/** The same table, indexes and work with hand-written statements: the floor Parley's abstractions sit on. */
 function bare(): Result {
   const { file, cleanup } = freshFile();
   const db = new Database(file);
@@ -71,8 +71,9 @@ function bare(): Result {
     state TEXT NOT NULL DEFAULT 'queued', attempts INTEGER NOT NULL DEFAULT 0, max_attempts INTEGER NOT NULL,
     run_at INTEGER NOT NULL, lease_token TEXT, idempotency_key TEXT, last_error TEXT,
     created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
-    CREATE UNIQUE INDEX u ON jobs (queue, idempotency_key);
-    CREATE INDEX due ON jobs (queue, run_at) WHERE state IN ('queued', 'running');`);
+    CREATE UNIQUE INDEX u ON jobs (queue, idempotency_key) WHERE idempotency_key IS NOT NULL;
+    CREATE INDEX due ON jobs (queue, run_at) WHERE state IN ('queued', 'running');
+    CREATE INDEX dead ON jobs (updated_at) WHERE state = 'dead';`);
   const insert = db.prepare(`INSERT INTO jobs (queue, payload, max_attempts, run_at, created_at, updated_at) VALUES (?, ?, 10, ?, ?, ?)`);
   const claim = db.prepare(`UPDATE jobs SET state = 'running', lease_token = ?, run_at = ?, attempts = attempts + 1
     WHERE id IN (SELECT id FROM jobs WHERE queue = ? AND state IN ('queued', 'running') AND run_at <= ? ORDER BY run_at LIMIT ?)
