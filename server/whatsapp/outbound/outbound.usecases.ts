@@ -1,29 +1,20 @@
 import { and, eq } from 'drizzle-orm';
-import { inTransaction, type Db } from '../../../db/client.js';
+import { inTransaction } from '../../../db/client.js';
+import type { AppDeps } from '../../deps.js';
 import { media } from '../../../db/schema/whatsapp.js';
-import type { Channel, ChannelRepository } from '../../channels/channels.repository.js';
+import type { Channel } from '../../channels/channels.repository.js';
 import { findContactByPhone, findOrCreateContact, getContact, type ContactRow } from '../../contacts/contacts.repository.js';
 import { normalizePhone, waIdFromPhone } from '../../contacts/contacts.phone.js';
 import { getConversation, getOrCreateConversation, noteOutbound, type ConversationRow } from '../../inbox/conversations.repository.js';
 import { getMessage, getMessageByIdempotencyKey, insertMessage, setReaction, type MessageRow } from '../../inbox/messages.repository.js';
-import type { JobStore } from '../../jobs/jobs.store.js';
-import type { Clock } from '../../lib/clock.js';
 import { badRequest, notFound, unprocessable } from '../../lib/errors.js';
-import type { EventBus } from '../../lib/event-bus.js';
 import { newId } from '../../lib/ids.js';
 import { needsOpenWindow, outboundText } from './outbound.build.js';
 import type { MessageBody } from './outbound.schemas.js';
 
 export const SEND_MESSAGE_QUEUE = 'whatsapp.send-message';
 
-export interface OutboundDeps {
-  db: Db;
-  clock: Clock;
-  channels: ChannelRepository;
-  jobs: JobStore;
-  bus: EventBus;
-  notify: (queue: string) => void;
-}
+export type OutboundDeps = Pick<AppDeps, 'db' | 'clock' | 'channels' | 'jobs' | 'bus' | 'notify'>;
 
 export interface QueueInput {
   conversation: ConversationRow;

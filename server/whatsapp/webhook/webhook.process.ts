@@ -1,26 +1,16 @@
 import { and, desc, eq, inArray, lt } from 'drizzle-orm';
 import { inTransaction, prepared, type Db } from '../../../db/client.js';
+import type { AppDeps } from '../../deps.js';
 import { webhookEvents } from '../../../db/schema/whatsapp.js';
-import type { ChannelRepository } from '../../channels/channels.repository.js';
-import type { JobStore } from '../../jobs/jobs.store.js';
 import { PermanentJobError } from '../../jobs/jobs.worker.js';
-import type { Clock } from '../../lib/clock.js';
 import { toIso } from '../../lib/clock.js';
-import type { EventBus } from '../../lib/event-bus.js';
 import { applyWebhookEvents, MEDIA_DOWNLOAD_QUEUE } from './webhook.apply.js';
 import type { ParsedWebhook } from './webhook.events.js';
 import type { LiveEvent } from '../../lib/event-bus.js';
 import { PROCESS_WEBHOOK_QUEUE } from './webhook.ingest.js';
 import { parseWebhook } from './webhook.parse.js';
 
-export interface ProcessDeps {
-  db: Db;
-  clock: Clock;
-  channels: ChannelRepository;
-  jobs: JobStore;
-  bus: EventBus;
-  notify: (queue: string) => void;
-}
+export type ProcessDeps = Pick<AppDeps, 'db' | 'clock' | 'channels' | 'jobs' | 'bus' | 'notify'>;
 
 /**
  * The `whatsapp.process-webhook` jobs, in batches: parse each stored body (outside the transaction), then
