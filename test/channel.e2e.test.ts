@@ -119,6 +119,18 @@ describe('channel core end to end (real process + simulator)', () => {
     expect(sim.sent.find((s) => s.wamid === done.waMessageId)!.body).toMatchObject({ type: 'document', document: { id: uploaded.waMediaId, filename: 'invoice.pdf' } });
   });
 
+  it('shows a media download that cannot succeed as failed, with the reason', async () => {
+    await sim.customer.sendMessage({
+      from: '14155550127',
+      name: 'Expired',
+      message: { type: 'image', image: { id: '999000111', mime_type: 'image/jpeg', sha256: 'AAAA' } },
+    });
+    const conv = await eventually(() => conversationOf('14155550127'), (v) => Boolean(v));
+    const [msg] = await eventually(() => messagesOf(conv.id), (m) => m[0]?.media?.state === 'failed', 20_000);
+    expect(msg.media.error).toBeTruthy();
+    expect(msg.media.url).toBeNull();
+  });
+
   it('retries a transient 130429 and fails a permanent 131026 with its reason', async () => {
     await sim.customer.sendText({ from: '14155550125', name: 'Retry', text: 'hi' });
     await sim.customer.sendText({ from: '14155550126', name: 'Gone', text: 'hi' });

@@ -200,12 +200,49 @@ describe('normalisation into the CRM', () => {
     expect(after.status).toBe('open');
   });
 
-  it('records the first ad referral on the contact and Meta marketing preferences as consent', async () => {
+  it('records the first ad referral on the contact', async () => {
     const { post, drain, t } = setup();
     await post(fixture('text-referral-ad'));
+    drain();
+    const [row] = t.db.$client.prepare('SELECT first_touch AS firstTouch FROM contacts').all() as { firstTouch: string }[];
+    expect(JSON.parse(row!.firstTouch)).toMatchObject({ sourceType: 'ad', ctwaClid: expect.any(String) });
+  });
+
+  it('records Meta marketing preferences (stop) as the contact’s consent with its source', async () => {
+    const { post, drain, t } = setup();
+    await post(fixture('text')); // Marisol (447700900123) writes first
     await post(fixture('user-preferences'));
     drain();
-    const rows = t.db.$client.prepare('SELECT first_touch AS firstTouch, marketing_opt_out AS optOut, consent_source AS source FROM contacts').all() as Record<string, unknown>[];
-    expect(rows.some((r) => typeof r.firstTouch === 'string' && (r.firstTouch as string).includes('ctwa'))).toBe(true);
+    const row = t.db.$client.prepare(`SELECT marketing_opt_out AS optOut, consent_source AS source, consent_at AS at FROM contacts WHERE wa_id = '447700900123'`).get();
+    expect(row).toEqual({ optOut: 1, source: 'meta_preference', at: 1752005000 * 1000 });
+  });
+});
+
+describe('channels API', () => {
+  it('lets admins add and edit channels and never returns a token or app secret', async () => {
+    const t = createTestContext();
+    const { cookie } = await t.signIn('admin');
+    const body = { phoneNumberId: '106540352242922', wabaId: '102290129340398', accessToken: 'EAAG-very-secret-token', appSecret: 'app-secret-value', verifyToken: 'verify-token-1' };
+    const created = await t.request('/api/v1/channels', { cookie, body });
+    expect(created.status).toBe(201);
+    const { data } = await created.json();
+    expect(data).toMatchObject({ phoneNumberId: '106540352242922', status: 'active', hasAccessToken: true, webhookUrl: 'http://parley.test/webhooks/whatsapp' });
+    const listed = await (await t.request('/api/v1/channels', { cookie })).text();
+    expect(listed).not.toContain('EAAG-very-secret-token');
+    expect(listed).not.toContain('app-secret-value');
+    const stored = t.db.$client.prepare('SELECT access_token_enc AS token FROM channels').get() as { token: string };
+    expect(stored.token).toMatch(/^v1:/);
+    expect(stored.token).not.toContain('EAAG');
+
+    expect((await t.request('/api/v1/channels', { cookie, body })).status).toBe(409);
+    t.deps.channels.setStatus(data.id, 'needs_token', 'expired');
+    const patched = await t.request(`/api/v1/channels/${data.id}`, { method: 'PATCH', cookie, body: { accessToken: 'EAAG-fresh-token-123' } });
+    expect((await patched.json()).data.status).toBe('active');
+    expect(t.deps.channels.byId(data.id)!.accessToken).toBe('EAAG-fresh-token-123');
+    const bad = await t.request('/api/v1/channels', { cookie, body: { ...body, phoneNumberId: '+1 555' } });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.message).toMatch(/^phoneNumberId:/);
+    const agent = await t.signIn('agent');
+    expect((await t.request('/api/v1/channels', { cookie: agent.cookie })).status).toBe(403);
   });
 });
