@@ -92,11 +92,11 @@ async function measureProcessing() {
   const db = openDb(layout.dbFile);
   migrateDb(db);
   const deps = createDeps({ config: loadConfig({ DATA_DIR: layout.root }), db, clock: systemClock, logger: silentLogger, secretKey: randomBytes(32), mediaDir: layout.media, tmpDir: layout.tmp, pollMs: 5 });
-  deps.channels.create({ ...BENCH_CHANNEL, accessToken: 'bench-token-000', verifyToken: 'bench-verify' });
+  const channel = deps.channels.create({ ...BENCH_CHANNEL, accessToken: 'bench-token-000', verifyToken: 'bench-verify' });
   const stores: Promise<void>[] = [];
   for (let i = 0; i < MESSAGES; i++) {
     const { body, signature } = benchWebhook(i);
-    stores.push(deps.ingest.store(signature, Buffer.from(body)));
+    stores.push(deps.ingest.store(signature, Buffer.from(body), [channel.id]));
     if (stores.length % 1000 === 0) await Promise.all(stores.splice(0));
   }
   await Promise.all(stores);

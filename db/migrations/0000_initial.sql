@@ -249,6 +249,7 @@ CREATE TABLE `webhook_events` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`received_at` integer NOT NULL,
 	`signature` text NOT NULL,
+	`signed_for` text DEFAULT '' NOT NULL,
 	`body` blob NOT NULL,
 	`state` text DEFAULT 'received' NOT NULL,
 	`error` text,

@@ -35,6 +35,8 @@ export const webhookEvents = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     receivedAt: integer('received_at').notNull(),
     signature: text('signature').notNull(),
+    /** Comma-separated ids of the channels whose app secret signed it: the only channels it may touch. */
+    signedFor: text('signed_for').notNull().default(''),
     body: blob('body', { mode: 'buffer' }).notNull(),
     state: text('state', { enum: WEBHOOK_EVENT_STATES }).notNull().default('received'),
     error: text('error'),

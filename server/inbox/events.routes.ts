@@ -6,6 +6,8 @@ import type { LiveEvent } from '../lib/event-bus.js';
 import type { AppEnv } from '../lib/http.js';
 
 const KEEPALIVE_MS = 25_000;
+// A client this far behind is stalled: drop it; it reconnects and refetches (the UI catches up on reconnect).
+const MAX_BACKLOG = 1_000;
 
 /** `GET /api/v1/events`: live updates over Server-Sent Events (new messages, statuses, conversation changes). */
 export function createEventsRoutes(deps: Pick<AppDeps, 'bus'>) {
@@ -15,7 +17,10 @@ export function createEventsRoutes(deps: Pick<AppDeps, 'bus'>) {
       const queue: LiveEvent[] = [];
       let wake: (() => void) | null = null;
       const unsubscribe = deps.bus.subscribe((e) => {
-        queue.push(e);
+        if (queue.length >= MAX_BACKLOG) {
+          unsubscribe();
+          stream.abort();
+        } else queue.push(e);
         wake?.();
       });
       stream.onAbort(() => {

@@ -100,4 +100,25 @@ describe('media upload limits', () => {
     expect(big.status).toBe(413);
     expect(((await big.json()) as { error: { message: string } }).error.message).toMatch(/at most 5 MB/);
   });
+
+  it('serves inbound media to signed-in users only, and never runs active content inline', async () => {
+    const { t, cookie, channel } = await withConversation({ windowOpen: true });
+    const store = async (id: string, mime: string, bytes: Buffer) => {
+      const hex = (await import('../media/media.models.js')).sha256Hex(bytes);
+      await t.deps.storage.put(hex, bytes);
+      t.db.$client
+        .prepare(`INSERT INTO media (id, channel_id, direction, mime_type, size, sha256, state, created_at, updated_at) VALUES (?, ?, 'inbound', ?, ?, ?, 'ready', 1, 1)`)
+        .run(id, channel.id, mime, bytes.length, hex);
+    };
+    await store('med_svg', 'image/svg+xml', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'));
+    await store('med_jpg', 'image/jpeg', Buffer.from([0xff, 0xd8, 0xff, 0xe0]));
+    const svg = await t.request('/api/v1/media/med_svg/content', { cookie });
+    expect(svg.status).toBe(200);
+    expect(svg.headers.get('content-disposition')).toMatch(/^attachment/);
+    expect(svg.headers.get('content-security-policy')).toMatch(/sandbox/);
+    const jpg = await t.request('/api/v1/media/med_jpg/content', { cookie });
+    expect(jpg.headers.get('content-disposition')).toMatch(/^inline/);
+    expect(Buffer.from(await jpg.arrayBuffer())).toEqual(Buffer.from([0xff, 0xd8, 0xff, 0xe0]));
+    expect((await t.request('/api/v1/media/med_jpg/content')).status).toBe(401);
+  });
 });

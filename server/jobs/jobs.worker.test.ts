@@ -180,4 +180,20 @@ describe('worker', () => {
     expect(batches.flat().filter((n) => n !== 3).sort((a, b) => a - b)).toEqual([...Array(25).keys()].filter((n) => n !== 3));
     expect(store.get(ids[3]!)).toMatchObject({ state: 'queued', attempts: 1, lastError: 'Error: n=3 fails once' });
   });
+
+  it('calls the queue’s onDead hook once when a job goes dead', async () => {
+    const db = openTestDb();
+    const clock = manualClock();
+    const store = createJobStore(db, clock);
+    const worker = createWorker({ store, clock, logger: silentLogger, pollMs: 5 });
+    workers.push(worker);
+    const dead: unknown[] = [];
+    worker.register('demo.doomed', () => {
+      throw new PermanentJobError('no');
+    }, { onDead: (p, error) => dead.push([p, error]) });
+    const id = store.enqueue('demo.doomed', { messageId: 'msg_1' })!;
+    worker.start();
+    await until(() => store.get(id)!.state === 'dead');
+    expect(dead).toEqual([[{ messageId: 'msg_1' }, 'PermanentJobError: no']]);
+  });
 });

@@ -48,6 +48,8 @@ export interface QueueOptions {
   /** How long a claim holds a job before another worker may take it (default 60 s). */
   leaseMs?: number;
   backoff?: BackoffPolicy;
+  /** Called once when a job of this queue goes dead (attempts spent, permanent error, crash loop). */
+  onDead?: (payload: any, error: string) => void;
 }
 
 interface QueueState {
@@ -57,6 +59,7 @@ interface QueueState {
   concurrency: number;
   leaseMs: number;
   backoff: BackoffPolicy;
+  onDead: ((payload: any, error: string) => void) | null;
   inflight: Map<number, { job: ClaimedJob; done: Promise<void> }>;
   timer: NodeJS.Timeout | null;
 }
@@ -144,7 +147,7 @@ export function createWorker({ store, clock, logger, pollMs = 500, random = Math
     if (q.inflight.size > 0) return;
     let claimed: ClaimedJob[];
     try {
-      claimed = store.claim(q.name, q.concurrency, q.leaseMs).filter((job) => !buryIfCrashLooping(job));
+      claimed = store.claim(q.name, q.concurrency, q.leaseMs).filter((job) => !buryIfCrashLooping(q, job));
     } catch (err) {
       logger.error('jobs: claim failed', { queue: q.name, err });
       claimed = [];
@@ -170,14 +173,30 @@ export function createWorker({ store, clock, logger, pollMs = 500, random = Math
   }
 
   // A job whose lease expired on every run: a worker died or hung each time. Stop the loop here.
-  function buryIfCrashLooping(job: ClaimedJob): boolean {
+  function buryIfCrashLooping(q: QueueState, job: ClaimedJob): boolean {
     if (job.attempts <= job.maxAttempts) return false;
-    store.fail(job, `lease expired on each of ${job.maxAttempts} attempts (worker crashed or hung)`, { permanent: true });
+    const error = `lease expired on each of ${job.maxAttempts} attempts (worker crashed or hung)`;
+    if (store.fail(job, error, { permanent: true }) === 'dead') notifyDead(q, job, error);
     return true;
   }
 
+  function notifyDead(q: QueueState, job: ClaimedJob, error: string) {
+    try {
+      q.onDead?.(job.payload, error);
+    } catch (err) {
+      logger.error('jobs: onDead hook failed', { queue: q.name, job: job.id, err });
+    }
+  }
+
   function start(q: QueueState, job: ClaimedJob) {
-    if (buryIfCrashLooping(job)) return;
+    if (buryIfCrashLooping(q, job)) return;
+    // Our own earlier run outlived its lease and we re-claimed the job: hand the new lease to that run
+    // (it completes with this token) instead of starting a second copy.
+    const running = q.inflight.get(job.id);
+    if (running) {
+      running.job.leaseToken = job.leaseToken;
+      return;
+    }
     let log: Logger | undefined;
     // Built on first use: most jobs never log, and this is the hot path.
     const jobLogger = () => (log ??= logger.child({ job: job.id, queue: q.name, attempt: job.attempts }));
@@ -195,7 +214,7 @@ export function createWorker({ store, clock, logger, pollMs = 500, random = Math
       } catch (err) {
         settleFailure(q, job, err, jobLogger());
       } finally {
-        q.inflight.delete(job.id);
+        if (q.inflight.get(job.id) === entry) q.inflight.delete(job.id);
         scheduleTick(q);
       }
     };
@@ -216,7 +235,10 @@ export function createWorker({ store, clock, logger, pollMs = 500, random = Math
       const delay = err instanceof RetryAfterError ? err.retryAfterMs : backoffDelay(job.attempts, q.backoff, random);
       const retryAt = clock.now() + delay;
       const state = store.fail(job, describeError(err), { retryAt, permanent });
-      if (state === 'dead') log.error('job dead', { err });
+      if (state === 'dead') {
+        log.error('job dead', { err });
+        notifyDead(q, job, describeError(err));
+      }
       else log.warn('job failed, will retry', { err, retryAt: new Date(retryAt).toISOString() });
     } catch (dbErr) {
       log.error('jobs: could not record failure', { err: dbErr });
@@ -232,6 +254,7 @@ export function createWorker({ store, clock, logger, pollMs = 500, random = Math
       concurrency: Math.max(1, opts.concurrency ?? 1),
       leaseMs: opts.leaseMs ?? 60_000,
       backoff: opts.backoff ?? DEFAULT_BACKOFF,
+      onDead: opts.onDead ?? null,
       inflight: new Map(),
       timer: null,
     });

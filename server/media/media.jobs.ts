@@ -36,7 +36,8 @@ export async function downloadMediaJob(deps: MediaJobDeps, payload: { mediaId: s
   try {
     const graph = deps.graphFor(channel);
     const info = await graph.getMedia(row.waMediaId, { signal: ctx.signal });
-    const { bytes, contentType } = await graph.downloadMedia(info.url, { maxBytes: INBOUND_MAX_BYTES, signal: ctx.signal });
+    // Up to 100 MB: far more than the client's default 15 s; still inside the job's 5-minute lease.
+    const { bytes, contentType } = await graph.downloadMedia(info.url, { maxBytes: INBOUND_MAX_BYTES, signal: ctx.signal, timeoutMs: 4 * 60_000 });
     const expected = row.metaSha256 ?? info.sha256;
     if (expected && !sha256Matches(bytes, expected)) {
       const reason = 'The downloaded file does not match the checksum WhatsApp sent.';

@@ -16,6 +16,8 @@ export const MEDIA_UPLOAD_LIMIT = 100 * 1024 * 1024 + 64 * 1024;
 
 type MediaRow = typeof media.$inferSelect;
 
+const INLINE_TYPES = /^(image\/(jpeg|png|webp|gif)|audio\/[a-z0-9.+-]+|video\/(mp4|3gpp|webm))$/;
+
 const mediaToJson = (m: MediaRow) => ({
   id: m.id,
   channelId: m.channelId,
@@ -102,13 +104,15 @@ export function createMediaRoutes(deps: AppDeps) {
       const file = await deps.storage.open(row.sha256);
       if (!file) throw notFound('media.missing', 'The media file is missing from storage.');
       const mime = row.mimeType ?? 'application/octet-stream';
-      const inline = /^(image|audio|video)\//.test(mime);
+      // Only types a browser cannot execute are shown inline; anything else (SVG, HTML…) downloads.
+      const inline = INLINE_TYPES.test(mime);
       const name = row.filename ?? `${row.id}.${mime.split('/')[1]?.split(/[;+]/)[0] ?? 'bin'}`;
       c.header('Content-Type', mime);
       c.header('Content-Length', String(file.size));
       c.header('Content-Disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(name)}`);
       c.header('Cache-Control', 'private, max-age=86400');
       c.header('X-Content-Type-Options', 'nosniff');
+      c.header('Content-Security-Policy', "sandbox; default-src 'none'");
       return stream(c, async (s) => {
         for await (const chunk of file.stream) await s.write(chunk as Uint8Array);
       });

@@ -3,7 +3,7 @@ import { downloadMediaJob } from '../media/media.jobs.js';
 import { MEDIA_DOWNLOAD_QUEUE } from './webhook/webhook.apply.js';
 import { PROCESS_WEBHOOK_QUEUE } from './webhook/webhook.ingest.js';
 import { processWebhookEvents } from './webhook/webhook.process.js';
-import { MARK_READ_QUEUE, markReadJob, sendMessageJob } from './outbound/outbound.jobs.js';
+import { failUndeliveredMessage, MARK_READ_QUEUE, markReadJob, sendMessageJob } from './outbound/outbound.jobs.js';
 import { SEND_MESSAGE_QUEUE } from './outbound/outbound.usecases.js';
 
 /** Registers the channel's queues: webhook processing, sends, read receipts, media downloads. */
@@ -17,7 +17,11 @@ export function registerWhatsAppJobs(deps: AppDeps): void {
     },
     { concurrency: 200, leaseMs: 60_000 },
   );
-  deps.worker.register<{ messageId: string }>(SEND_MESSAGE_QUEUE, (p, ctx) => sendMessageJob(deps, p, ctx), { concurrency: 16, leaseMs: 60_000 });
+  deps.worker.register<{ messageId: string }>(SEND_MESSAGE_QUEUE, (p, ctx) => sendMessageJob(deps, p, ctx), {
+    concurrency: 16,
+    leaseMs: 60_000,
+    onDead: (p: { messageId: string }, error) => failUndeliveredMessage(deps, p.messageId, error),
+  });
   deps.worker.register<{ channelId: string; waMessageId: string }>(MARK_READ_QUEUE, (p, ctx) => markReadJob(deps, p, ctx), { concurrency: 4 });
   deps.worker.register<{ mediaId: string }>(MEDIA_DOWNLOAD_QUEUE, (p, ctx) => downloadMediaJob(deps, p, ctx), { concurrency: 4, leaseMs: 5 * 60_000 });
 }

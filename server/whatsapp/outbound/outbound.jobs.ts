@@ -1,4 +1,4 @@
-import { inTransaction, type Db } from '../../../db/client.js';
+import { inTransaction, prepared, type Db } from '../../../db/client.js';
 import type { Channel, ChannelRepository } from '../../channels/channels.repository.js';
 import { getContact } from '../../contacts/contacts.repository.js';
 import { applyLoggedStatuses, getMessage, updateMessage, type MessageRow } from '../../inbox/messages.repository.js';
@@ -44,11 +44,18 @@ export async function sendMessageJob(deps: SendJobDeps, payload: { messageId: st
   const recipient = contact.waId ? { to: contact.waId } : contact.phone ? { to: contact.phone.replace(/^\+/, '') } : contact.userId ? { recipient: contact.userId } : null;
   if (!recipient) return fail(deps, msg, null, 'The contact has no WhatsApp number or user id.', null);
 
-  // Sends wait, they do not fail: take a token from the number's bucket and the recipient's pair bucket.
-  const waitChannel = deps.buckets.take(`ch:${channel.id}`, channel.throughputPerSecond, channel.throughputPerSecond);
-  if (waitChannel > 0) throw new RetryLaterError(waitChannel);
-  const waitPair = deps.buckets.take(`pair:${channel.id}:${JSON.stringify(recipient)}`, PAIR_RATE_PER_SECOND, PAIR_BURST);
+  // Keep a conversation's order: an earlier message still on its way goes first.
+  if (hasEarlierPending(db, msg)) throw new RetryLaterError(250);
+  // Sends wait, they do not fail: a token from the recipient's pair bucket, then from the number's bucket
+  // (given back if the number is saturated, so a backlog to one person never burns everyone's capacity).
+  const pairKey = `pair:${channel.id}:${JSON.stringify(recipient)}`;
+  const waitPair = deps.buckets.take(pairKey, PAIR_RATE_PER_SECOND, PAIR_BURST);
   if (waitPair > 0) throw new RetryLaterError(waitPair);
+  const waitChannel = deps.buckets.take(`ch:${channel.id}`, channel.throughputPerSecond, channel.throughputPerSecond);
+  if (waitChannel > 0) {
+    deps.buckets.refund(pairKey, PAIR_BURST);
+    throw new RetryLaterError(waitChannel);
+  }
 
   const content = msg.content ? (JSON.parse(msg.content) as Record<string, unknown>) : {};
   const waMediaId = msg.mediaId ? (db.select({ wa: media.waMediaId }).from(media).where(eq(media.id, msg.mediaId)).get()?.wa ?? null) : null;
@@ -87,7 +94,26 @@ export async function sendMessageJob(deps: SendJobDeps, payload: { messageId: st
   deps.bus.publish({ type: 'message.status', conversationId: sent.conversationId, data: { id: sent.id, status: sent.status } });
 }
 
-function fail(deps: SendJobDeps, msg: MessageRow, code: number | null, title: string | null, details: string | null) {
+// Ten minutes: an older message stuck longer than that (its job died) must not hold the conversation.
+const ORDER_WINDOW_MS = 10 * 60_000;
+
+function hasEarlierPending(db: Db, msg: MessageRow): boolean {
+  const stmt = prepared(db, 'messages.earlierPending', () =>
+    db.$client.prepare(
+      `SELECT 1 FROM messages WHERE conversation_id = ? AND direction = 'outbound' AND status IN ('queued', 'sending')
+       AND (created_at < ? OR (created_at = ? AND id < ?)) AND created_at > ? LIMIT 1`,
+    ),
+  );
+  return stmt.get(msg.conversationId, msg.createdAt, msg.createdAt, msg.id, msg.createdAt - ORDER_WINDOW_MS) !== undefined;
+}
+
+/** A send job gave up for good (worker crash loop, unexpected error on the last try): show the message failed. */
+export function failUndeliveredMessage(deps: Pick<SendJobDeps, 'db' | 'clock' | 'bus'>, messageId: string, error: string): void {
+  const msg = getMessage(deps.db, messageId);
+  if (msg && (msg.status === 'queued' || msg.status === 'sending')) fail(deps, msg, null, `Parley could not send this message: ${error}`, null);
+}
+
+function fail(deps: Pick<SendJobDeps, 'db' | 'clock' | 'bus'>, msg: MessageRow, code: number | null, title: string | null, details: string | null) {
   updateMessage(deps.db, msg.id, { status: 'failed', errorCode: code, errorTitle: title, errorDetails: details, updatedAt: deps.clock.now() });
   deps.bus.publish({ type: 'message.status', conversationId: msg.conversationId, data: { id: msg.id, status: 'failed' } });
 }

@@ -29,6 +29,11 @@ export function createTokenBuckets(clock: Clock, opts: { maxKeys?: number } = {}
       }
       return Math.ceil(((1 - b.tokens) / rate) * 1000);
     },
+    /** Gives back a token taken by mistake (the send could not go out after all). */
+    refund(key: string, burst: number): void {
+      const b = buckets.get(key);
+      if (b) b.tokens = Math.min(burst, b.tokens + 1);
+    },
     reset: () => buckets.clear(),
   };
 }

@@ -26,6 +26,8 @@ export interface ApplyContext {
   jobs: Pick<JobStore, 'enqueue'>;
   now: number;
   webhookEventId: number;
+  /** Channels whose app secret signed the body; events naming any other channel are not applied. */
+  signedFor: ReadonlySet<string>;
 }
 
 export interface ApplyResult {
@@ -42,7 +44,9 @@ export interface ApplyResult {
 export function applyWebhookEvents(ctx: ApplyContext, events: readonly WebhookEvent[]): ApplyResult {
   const result: ApplyResult = { live: [], unroutable: 0, channelIds: new Set(), mediaJobs: 0 };
   for (const ev of events) {
-    const channel = ev.phoneNumberId ? ctx.channels.byPhoneNumberId(ev.phoneNumberId) : undefined;
+    const named = ev.phoneNumberId ? ctx.channels.byPhoneNumberId(ev.phoneNumberId) : undefined;
+    // A body signed by one app cannot write into another app's channel (different secret).
+    const channel = named && ctx.signedFor.has(named.id) ? named : undefined;
     if (channel) result.channelIds.add(channel.id);
     switch (ev.kind) {
       case 'message':
@@ -164,6 +168,8 @@ function applyMessage(ctx: ApplyContext, channel: Channel, ev: InboundMessageEve
 }
 
 function editMessage(db: Db, original: MessageRow, ev: InboundMessageEvent, now: number) {
+  // A redelivered or older edit must not stack history or bring back stale text.
+  if (original.editedAt !== null && original.editedAt >= ev.timestamp) return;
   const content = original.content ? (JSON.parse(original.content) as Record<string, unknown>) : {};
   const history = Array.isArray(content.editHistory) ? content.editHistory : [];
   content.editHistory = [...history, { text: original.text, replacedAt: new Date(ev.timestamp).toISOString() }];

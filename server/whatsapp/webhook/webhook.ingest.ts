@@ -6,6 +6,8 @@ export const PROCESS_WEBHOOK_QUEUE = 'whatsapp.process-webhook';
 
 interface Pending {
   signature: string;
+  /** Channel ids sharing the app secret that signed the body. */
+  signers: string;
   body: Buffer;
   receivedAt: number;
   resolve: () => void;
@@ -20,10 +22,10 @@ export type WebhookIngest = ReturnType<typeof createWebhookIngest>;
  * `setImmediate` batches where `queueMicrotask` would not: Node drains microtasks between sockets.
  */
 export function createWebhookIngest(deps: { db: Db; jobs: Pick<JobStore, 'enqueue'>; clock: Clock; onCommitted?: (count: number) => void }) {
-  const insert = deps.db.$client.prepare(`INSERT INTO webhook_events (received_at, signature, body, state) VALUES (?, ?, ?, 'received')`);
+  const insert = deps.db.$client.prepare(`INSERT INTO webhook_events (received_at, signature, signed_for, body, state) VALUES (?, ?, ?, ?, 'received')`);
   const commit = deps.db.$client.transaction((batch: Pending[]) => {
     for (const p of batch) {
-      const id = Number(insert.run(p.receivedAt, p.signature, p.body).lastInsertRowid);
+      const id = Number(insert.run(p.receivedAt, p.signature, p.signers, p.body).lastInsertRowid);
       deps.jobs.enqueue(PROCESS_WEBHOOK_QUEUE, { eventId: id }, { maxAttempts: 5 });
     }
   });
@@ -50,9 +52,9 @@ export function createWebhookIngest(deps: { db: Db; jobs: Pick<JobStore, 'enqueu
 
   return {
     /** Resolves once the body and its processing job are committed to disk. */
-    store(signature: string, body: Buffer): Promise<void> {
+    store(signature: string, body: Buffer, signers: readonly string[]): Promise<void> {
       return new Promise<void>((resolve, reject) => {
-        pending.push({ signature, body, receivedAt: deps.clock.now(), resolve, reject });
+        pending.push({ signature, signers: signers.join(','), body, receivedAt: deps.clock.now(), resolve, reject });
         if (!scheduled) {
           scheduled = true;
           setImmediate(flush);

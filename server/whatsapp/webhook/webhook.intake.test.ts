@@ -94,6 +94,20 @@ describe('webhook intake', () => {
     expect(row!.body.toString()).toContain('"entry": [');
   });
 
+  it('lets a body touch only the channels of the app secret that signed it', async () => {
+    const { t, post, drain, count } = setup();
+    t.deps.channels.create({ phoneNumberId: '330000000000001', accessToken: 'EAAG-other-token', appSecret: 'other-app-secret', verifyToken: 'verify-other-1' });
+    const payload = fixture('text');
+    ((payload.entry as { changes: { value: { metadata: { phone_number_id: string } } }[] }[])[0]!.changes[0]!.value.metadata.phone_number_id = '330000000000001');
+    await post(payload); // signed with the first channel's secret, naming the second channel
+    drain();
+    expect(count('messages')).toBe(0);
+    expect(count('webhook_events', "state = 'unroutable'")).toBe(1);
+    await post(payload, { secret: 'other-app-secret' });
+    drain();
+    expect(count('messages')).toBe(1);
+  });
+
   it('marks a body for an unknown phone_number_id unroutable and raises an alert', async () => {
     const { post, drain, t, count } = setup();
     const payload = fixture('text');
@@ -164,6 +178,26 @@ describe('normalisation into the CRM', () => {
     await post(fixture('reaction-removed-empty'));
     drain();
     expect(count('message_reactions')).toBe(0);
+  });
+
+  it('applies an edit once: redelivered or older edits change nothing', async () => {
+    const { post, drain, t } = setup();
+    const edit = fixture('edit-text');
+    const target = JSON.stringify(edit).match(/"original_message_id":\s*"([^"]+)"|"message_id":\s*"([^"]+)"/);
+    expect(target).not.toBeNull();
+    const wamid = target![1] ?? target![2]!;
+    const conv = t.deps.channels.all()[0]!;
+    // The original message, as if received earlier.
+    await post(fixture('text'));
+    drain();
+    t.db.$client.prepare(`UPDATE messages SET wa_message_id = ?, timestamp = 1 WHERE channel_id = ?`).run(wamid, conv.id);
+    for (let i = 0; i < 3; i++) {
+      await post(edit);
+      drain();
+    }
+    const row = t.db.$client.prepare(`SELECT content, edited_at AS editedAt FROM messages WHERE wa_message_id = ?`).get(wamid) as { content: string; editedAt: number };
+    expect(row.editedAt).toBeGreaterThan(0);
+    expect(JSON.parse(row.content).editHistory).toHaveLength(1);
   });
 
   it('keeps one contact for a BSUID-only user and for a number change', async () => {

@@ -23,12 +23,12 @@ export function processWebhookEvents(deps: ProcessDeps, eventIds: readonly numbe
   const { db, clock } = deps;
   const failures = new Map<number, unknown>();
   if (eventIds.length === 0) return failures;
-  const rows = db.select({ id: webhookEvents.id, body: webhookEvents.body }).from(webhookEvents).where(inArray(webhookEvents.id, [...eventIds])).all();
-  const parsed: { id: number; result: ParsedWebhook }[] = [];
+  const rows = db.select({ id: webhookEvents.id, body: webhookEvents.body, signedFor: webhookEvents.signedFor }).from(webhookEvents).where(inArray(webhookEvents.id, [...eventIds])).all();
+  const parsed: { id: number; result: ParsedWebhook; signedFor: Set<string> }[] = [];
   const invalid: { id: number; error: string }[] = [];
   for (const row of rows) {
     try {
-      parsed.push({ id: row.id, result: parseWebhook(JSON.parse(row.body.toString('utf8'))) });
+      parsed.push({ id: row.id, result: parseWebhook(JSON.parse(row.body.toString('utf8'))), signedFor: new Set(row.signedFor.split(',').filter(Boolean)) });
     } catch (err) {
       invalid.push({ id: row.id, error: `body is not valid JSON: ${err instanceof Error ? err.message : String(err)}` });
       failures.set(row.id, new PermanentJobError(`webhook event ${row.id}: body is not valid JSON`));
@@ -46,10 +46,10 @@ export function processWebhookEvents(deps: ProcessDeps, eventIds: readonly numbe
     const setState = (id: number, v: { state: 'processed' | 'failed' | 'unroutable'; error: string | null; eventCount?: number }) =>
       update.run(v.state, v.error, v.eventCount ?? null, now, id);
     for (const bad of invalid) setState(bad.id, { state: 'failed', error: bad.error });
-    for (const { id, result } of parsed) {
+    for (const { id, result, signedFor } of parsed) {
       try {
         // Nested transaction = SAVEPOINT: this event's writes roll back alone if it throws.
-        const applied = inTransaction(db, () => applyWebhookEvents({ db, channels: deps.channels, jobs: deps.jobs, now, webhookEventId: id }, result.events));
+        const applied = inTransaction(db, () => applyWebhookEvents({ db, channels: deps.channels, jobs: deps.jobs, now, webhookEventId: id, signedFor }, result.events));
         const state = result.problems.length && result.events.length === 0 ? 'failed' : applied.unroutable > 0 ? 'unroutable' : 'processed';
         setState(id, { state, error: result.problems.join('; ').slice(0, 2000) || null, eventCount: result.events.length });
         live.push(...applied.live);

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { ChannelRepository } from '../../channels/channels.repository.js';
 import { errorBody } from '../../lib/errors.js';
 import type { AppEnv } from '../../lib/http.js';
@@ -33,17 +34,23 @@ export function createWebhookRoutes(deps: { channels: Pick<ChannelRepository, 'a
       }
       return c.json(errorBody('webhooks.verification_failed', 'hub.mode must be "subscribe" and hub.verify_token must match a channel.'), 403);
     })
-    .post('/webhooks/whatsapp', async (c) => {
-      const declared = Number(c.req.header('content-length') ?? 0);
-      if (declared > WEBHOOK_BODY_LIMIT) return c.json(errorBody('request.too_large', 'Webhook body over 4 MB.'), 413);
-      const body = Buffer.from(await c.req.arrayBuffer());
-      if (body.length > WEBHOOK_BODY_LIMIT) return c.json(errorBody('request.too_large', 'Webhook body over 4 MB.'), 413);
-      const signature = c.req.header('x-hub-signature-256');
-      const secrets = deps.channels.all().map((ch) => ch.appSecret);
-      if (matchWebhookSignature(body, signature, secrets) < 0) {
-        return c.json(errorBody('webhooks.bad_signature', 'X-Hub-Signature-256 is missing or does not match any channel app secret.'), 401);
-      }
-      await deps.ingest.store(signature!, body);
-      return c.text('EVENT_RECEIVED', 200);
-    });
+    .post(
+      '/webhooks/whatsapp',
+      // Also bounds chunked bodies, which carry no Content-Length, while they stream in.
+      bodyLimit({ maxSize: WEBHOOK_BODY_LIMIT, onError: (c) => c.json(errorBody('request.too_large', 'Webhook body over 4 MB.'), 413) }),
+      async (c) => {
+        const body = Buffer.from(await c.req.arrayBuffer());
+        const signature = c.req.header('x-hub-signature-256');
+        const channels = deps.channels.all();
+        const matched = matchWebhookSignature(body, signature, channels.map((ch) => ch.appSecret));
+        if (matched < 0) {
+          return c.json(errorBody('webhooks.bad_signature', 'X-Hub-Signature-256 is missing or does not match any channel app secret.'), 401);
+        }
+        // The body may only speak for the channels of the app that signed it (checked when applied).
+        const secret = channels[matched]!.appSecret;
+        const signers = channels.filter((ch) => ch.appSecret === secret).map((ch) => ch.id);
+        await deps.ingest.store(signature!, body, signers);
+        return c.text('EVENT_RECEIVED', 200);
+      },
+    );
 }
