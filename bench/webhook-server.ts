@@ -1,7 +1,8 @@
 // A server for bench/webhooks, run in its own process (pinned to one core by the parent):
 //   node dist/bench/webhook-server.js bare <port>     bare Hono: read the body, answer 200
 //   node dist/bench/webhook-server.js parley <port>   Parley's app: verify HMAC, store durably, answer 200
-import { serve } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Hono } from 'hono';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -15,11 +16,13 @@ import { systemClock } from '../server/lib/clock.js';
 import { silentLogger } from '../server/lib/logger.js';
 import { prepareDataDir } from '../server/system/data-dir.js';
 import { BENCH_CHANNEL } from './webhook-payload.js';
+import { createWebhookFastPath } from '../server/whatsapp/webhook/webhook.fast-path.js';
 
 const [mode, portArg] = process.argv.slice(2);
 const port = Number(portArg);
 
 let fetchHandler: (req: Request) => Response | Promise<Response>;
+let fastPath: ((req: IncomingMessage, res: ServerResponse) => boolean) | null = null;
 if (mode === 'bare') {
   fetchHandler = new Hono().post('/webhooks/whatsapp', async (c) => {
     await c.req.arrayBuffer();
@@ -32,8 +35,9 @@ if (mode === 'bare') {
   const config = loadConfig({ DATA_DIR: layout.root });
   const deps = createDeps({ config, db, clock: systemClock, logger: silentLogger, secretKey: randomBytes(32), mediaDir: layout.media, tmpDir: layout.tmp });
   deps.channels.create({ ...BENCH_CHANNEL, accessToken: 'bench-token-000', verifyToken: 'bench-verify' });
-  // The route alone: processing runs in the worker, measured separately by bench/webhooks.
+  // The route alone, served as main.ts serves it (fast path before Hono); processing is measured separately.
   fetchHandler = createApp(deps).fetch;
+  fastPath = createWebhookFastPath(deps);
   process.on('SIGINT', () => {
     const { batches, stored } = deps.ingest.stats();
     process.stderr.write(`ingest: ${stored} bodies in ${batches} commits (${(stored / Math.max(1, batches)).toFixed(1)} per commit)\n`);
@@ -41,4 +45,7 @@ if (mode === 'bare') {
   });
 }
 
-serve({ fetch: fetchHandler, port, hostname: '127.0.0.1' }, () => process.stdout.write('ready\n'));
+const honoListener = getRequestListener(fetchHandler);
+createServer((req, res) => {
+  if (!fastPath?.(req, res)) void honoListener(req, res);
+}).listen(port, '127.0.0.1', () => process.stdout.write('ready\n'));

@@ -1,4 +1,5 @@
-import { serve } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { migrateDb, openDb } from '../db/client.js';
 import { createApp } from './app.js';
@@ -14,6 +15,7 @@ import { registerSystemJobs, SYSTEM_SCHEDULES } from './system/system.jobs.js';
 import { conversations } from '../db/schema/inbox.js';
 import { createSandbox, seedSandboxConversations } from './whatsapp/sandbox/sandbox.js';
 import { registerWhatsAppJobs } from './whatsapp/whatsapp.jobs.js';
+import { createWebhookFastPath } from './whatsapp/webhook/webhook.fast-path.js';
 
 const SHUTDOWN_BUDGET_MS = 10_000;
 
@@ -60,8 +62,13 @@ async function main() {
   const schedules = startSchedules(SYSTEM_SCHEDULES, { store: deps.jobs, logger, onEnqueued: (q) => deps.worker.notify(q) });
 
   const app = createApp(deps);
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    logger.info('Parley is listening', { url: config.publicUrl, port: info.port, host: config.host, mode: config.mode, dataDir: config.dataDir });
+  const honoListener = getRequestListener(app.fetch);
+  const webhookFastPath = createWebhookFastPath(deps);
+  const server = createServer((req, res) => {
+    if (!webhookFastPath(req, res)) void honoListener(req, res);
+  });
+  server.listen(config.port, config.host, () => {
+    logger.info('Parley is listening', { url: config.publicUrl, port: config.port, host: config.host, mode: config.mode, dataDir: config.dataDir });
     if (deps.sandbox) {
       logger.info('SANDBOX MODE: no WA_* variables are set, so a built-in simulator plays Meta. Nothing reaches real WhatsApp.', {
         url: config.publicUrl,
@@ -86,7 +93,7 @@ async function main() {
     deps.sandbox?.simulator.stop();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     // Live-update streams never end by themselves.
-    if ('closeAllConnections' in server) setTimeout(() => server.closeAllConnections(), 1_000).unref();
+    setTimeout(() => server.closeAllConnections(), 1_000).unref();
     await deps.worker.stop({ timeoutMs: SHUTDOWN_BUDGET_MS - 2_000 });
     await closed;
     db.$client.pragma('wal_checkpoint(TRUNCATE)');

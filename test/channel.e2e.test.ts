@@ -157,5 +157,16 @@ describe('channel core end to end (real process + simulator)', () => {
     expect((await bodyOf(res)).error.code).toBe('whatsapp.window_closed');
     const forged = await fetch(`${parley.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'x-hub-signature-256': 'sha256=' + '0'.repeat(64) }, body: '{}' });
     expect(forged.status).toBe(401);
+    expect((await bodyOf(forged)).error.code).toBe('webhooks.bad_signature');
+    // A chunked body (no Content-Length) over the limit is cut off while it streams in.
+    const huge = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 6; i++) controller.enqueue(new Uint8Array(1024 * 1024).fill(32));
+        controller.close();
+      },
+    });
+    const tooBig = await fetch(`${parley.url}/webhooks/whatsapp`, { method: 'POST', body: huge, duplex: 'half' } as RequestInit);
+    expect(tooBig.status).toBe(413);
+    expect((await fetch(`${parley.url}/readyz`)).status).toBe(200);
   });
 });

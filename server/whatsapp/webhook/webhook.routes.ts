@@ -17,11 +17,33 @@ const sameText = (a: string, b: string) => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
+export type WebhookDeps = { channels: Pick<ChannelRepository, 'all'>; ingest: WebhookIngest; logger: Logger };
+
+/**
+ * The intake decision for one POST, shared by the Hono route and the node:http fast path: check the
+ * signature over the raw bytes against every channel's app secret, then store the body durably.
+ * Resolves once the body is committed (the 200 may be sent) or with the error to answer.
+ */
+export async function acceptWebhook(deps: WebhookDeps, body: Buffer, signature: string | undefined): Promise<{ status: 200 | 401; body: string }> {
+  const channels = deps.channels.all();
+  const matched = matchWebhookSignature(body, signature, channels.map((ch) => ch.appSecret));
+  if (matched < 0) {
+    return { status: 401, body: JSON.stringify(errorBody('webhooks.bad_signature', 'X-Hub-Signature-256 is missing or does not match any channel app secret.')) };
+  }
+  // The body may only speak for the channels of the app that signed it (checked when applied).
+  const secret = channels[matched]!.appSecret;
+  const signers = channels.filter((ch) => ch.appSecret === secret).map((ch) => ch.id);
+  await deps.ingest.store(signature!, body, signers);
+  return { status: 200, body: 'EVENT_RECEIVED' };
+}
+
+export const TOO_LARGE_BODY = JSON.stringify(errorBody('request.too_large', 'Webhook body over 4 MB.'));
+
 /**
  * `/webhooks/whatsapp`: the verify handshake, and intake that checks the signature over the raw bytes,
  * stores them durably and answers 200. Parsing happens later, in the job (off the hot path).
  */
-export function createWebhookRoutes(deps: { channels: Pick<ChannelRepository, 'all'>; ingest: WebhookIngest; logger: Logger }) {
+export function createWebhookRoutes(deps: WebhookDeps) {
   return new Hono<AppEnv>()
     .get('/webhooks/whatsapp', (c) => {
       const mode = c.req.query('hub.mode');
@@ -37,20 +59,10 @@ export function createWebhookRoutes(deps: { channels: Pick<ChannelRepository, 'a
     .post(
       '/webhooks/whatsapp',
       // Also bounds chunked bodies, which carry no Content-Length, while they stream in.
-      bodyLimit({ maxSize: WEBHOOK_BODY_LIMIT, onError: (c) => c.json(errorBody('request.too_large', 'Webhook body over 4 MB.'), 413) }),
+      bodyLimit({ maxSize: WEBHOOK_BODY_LIMIT, onError: (c) => c.body(TOO_LARGE_BODY, 413, { 'content-type': 'application/json' }) }),
       async (c) => {
-        const body = Buffer.from(await c.req.arrayBuffer());
-        const signature = c.req.header('x-hub-signature-256');
-        const channels = deps.channels.all();
-        const matched = matchWebhookSignature(body, signature, channels.map((ch) => ch.appSecret));
-        if (matched < 0) {
-          return c.json(errorBody('webhooks.bad_signature', 'X-Hub-Signature-256 is missing or does not match any channel app secret.'), 401);
-        }
-        // The body may only speak for the channels of the app that signed it (checked when applied).
-        const secret = channels[matched]!.appSecret;
-        const signers = channels.filter((ch) => ch.appSecret === secret).map((ch) => ch.id);
-        await deps.ingest.store(signature!, body, signers);
-        return c.text('EVENT_RECEIVED', 200);
+        const result = await acceptWebhook(deps, Buffer.from(await c.req.arrayBuffer()), c.req.header('x-hub-signature-256'));
+        return c.body(result.body, result.status, { 'content-type': result.status === 200 ? 'text/plain; charset=UTF-8' : 'application/json' });
       },
     );
 }
