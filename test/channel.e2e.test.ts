@@ -169,4 +169,22 @@ describe('channel core end to end (real process + simulator)', () => {
     expect(tooBig.status).toBe(413);
     expect((await fetch(`${parley.url}/readyz`)).status).toBe(200);
   });
+
+  // Last: it leaves the channel needing a token, then restores it.
+  it('flags the channel "needs token" on 190 and refuses sends until a new token is saved', async () => {
+    await sim.customer.sendText({ from: '14155550128', name: 'Token', text: 'hi' });
+    const conv = await eventually(() => conversationOf('14155550128'), (v) => Boolean(v));
+    sim.faults.errorsByRecipient.set('14155550128', { code: 190, times: 1 });
+    const sent = (await bodyOf(await api(`/conversations/${conv.id}/messages`, { body: { type: 'text', text: 'expired token' } }))).data;
+    const failed = await eventually(() => bodyOf(api(`/messages/${sent.id}`)).then((r) => r.data), (m) => m.status === 'failed');
+    expect(failed.error).toMatchObject({ code: 190 });
+    const [channel] = (await bodyOf(await api('/channels'))).data;
+    expect(channel.status).toBe('needs_token');
+    const refused = await api(`/conversations/${conv.id}/messages`, { body: { type: 'text', text: 'again' } });
+    expect(refused.status).toBe(422);
+    expect((await bodyOf(refused)).error.code).toBe('channels.needs_token');
+    const patched = await api(`/channels/${channel.id}`, { method: 'PATCH', body: { accessToken: SECRET.accessToken } });
+    expect((await bodyOf(patched)).data.status).toBe('active');
+    expect((await api(`/conversations/${conv.id}/messages`, { body: { type: 'text', text: 'works again' } })).status).toBe(202);
+  });
 });
