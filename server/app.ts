@@ -18,6 +18,8 @@ import { createChannelsRoutes } from './channels/channels.routes.js';
 import { createContactsRoutes } from './contacts/contacts.routes.js';
 import { createInboxRoutes } from './inbox/inbox.routes.js';
 import { createEventsRoutes } from './inbox/events.routes.js';
+import { createConversationActionsRoutes } from './inbox/conversation-actions.routes.js';
+import { createTemplatesRoutes } from './templates/templates.routes.js';
 import { createMediaRoutes, MEDIA_UPLOAD_LIMIT } from './media/media.routes.js';
 import { createSandboxRoutes } from './whatsapp/sandbox/sandbox.routes.js';
 import { createWebhookRoutes } from './whatsapp/webhook/webhook.routes.js';
@@ -67,6 +69,8 @@ export function createApp(deps: AppDeps) {
   api.route('/', createChannelsRoutes(deps));
   api.route('/', createContactsRoutes(deps));
   api.route('/', createInboxRoutes(deps));
+  api.route('/', createConversationActionsRoutes(deps));
+  api.route('/', createTemplatesRoutes(deps));
   api.route('/', createMediaRoutes(deps));
   api.route('/', createEventsRoutes(deps));
   if (deps.sandbox) api.route('/', createSandboxRoutes(deps.sandbox));

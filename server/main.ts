@@ -15,6 +15,7 @@ import { registerSystemJobs, SYSTEM_SCHEDULES } from './system/system.jobs.js';
 import { conversations } from '../db/schema/inbox.js';
 import { createSandbox, seedSandboxConversations } from './whatsapp/sandbox/sandbox.js';
 import { registerWhatsAppJobs } from './whatsapp/whatsapp.jobs.js';
+import { enqueueTemplateSync } from './templates/templates.jobs.js';
 import { createWebhookFastPath } from './whatsapp/webhook/webhook.fast-path.js';
 
 const SHUTDOWN_BUDGET_MS = 10_000;
@@ -58,6 +59,7 @@ async function main() {
   }
   registerSystemJobs(deps);
   registerWhatsAppJobs(deps);
+  enqueueTemplateSync(deps);
   deps.worker.start();
   const schedules = startSchedules(SYSTEM_SCHEDULES, { store: deps.jobs, logger, onEnqueued: (q) => deps.worker.notify(q) });
 

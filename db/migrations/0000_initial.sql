@@ -77,6 +77,15 @@ CREATE TABLE `contacts` (
 --> statement-breakpoint
 CREATE INDEX `contacts_phone_idx` ON `contacts` (`phone`);--> statement-breakpoint
 CREATE INDEX `contacts_created_idx` ON `contacts` (`created_at`);--> statement-breakpoint
+CREATE TABLE `conversation_notes` (
+	`id` text PRIMARY KEY NOT NULL,
+	`conversation_id` text NOT NULL,
+	`author_id` text,
+	`body` text NOT NULL,
+	`created_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `conversation_notes_conversation_idx` ON `conversation_notes` (`conversation_id`,`created_at`);--> statement-breakpoint
 CREATE TABLE `conversations` (
 	`id` text PRIMARY KEY NOT NULL,
 	`contact_id` text NOT NULL,

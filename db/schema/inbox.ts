@@ -108,3 +108,16 @@ export const messageReactions = sqliteTable(
   (t) => [primaryKey({ columns: [t.channelId, t.targetWaId, t.actor, t.actorId] })],
 );
 
+
+/** Internal notes on a conversation: visible to the team, never sent to WhatsApp. */
+export const conversationNotes = sqliteTable(
+  'conversation_notes',
+  {
+    id: text('id').primaryKey(),
+    conversationId: text('conversation_id').notNull(),
+    authorId: text('author_id'),
+    body: text('body').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('conversation_notes_conversation_idx').on(t.conversationId, t.createdAt)],
+);

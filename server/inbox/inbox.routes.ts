@@ -13,7 +13,7 @@ import { explainGraphError } from '../whatsapp/graph/graph.errors.js';
 import { MARK_READ_QUEUE } from '../whatsapp/outbound/outbound.jobs.js';
 import { messageBody, recipientFields, replyFields } from '../whatsapp/outbound/outbound.schemas.js';
 import { queueOutboundMessage, resolveRecipient } from '../whatsapp/outbound/outbound.usecases.js';
-import { conversationToJson, getConversation, listConversations, markConversationRead, setConversationStatus } from './conversations.repository.js';
+import { conversationToJson, getConversation, listConversations, markConversationRead } from './conversations.repository.js';
 import { getMessage, listMessages, loadMessageExtras, messageToJson, type MessageRow } from './messages.repository.js';
 
 const listQuery = z.object({
@@ -24,7 +24,6 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(30),
 });
 const pageQuery = z.object({ cursor: z.string().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
-const statusBody = z.object({ status: z.enum(CONVERSATION_STATUSES), snoozedUntil: z.iso.datetime({ offset: true }).optional() });
 
 /** Conversations, their messages, and sending (to a conversation or to a phone number). */
 export function createInboxRoutes(deps: AppDeps) {
@@ -71,14 +70,6 @@ export function createInboxRoutes(deps: AppDeps) {
       const conv = findConversation(c.req.param('id'));
       const contact = getContact(db, conv.contactId);
       return c.json({ data: { ...conversationToJson(conv, clock.now()), contact: contact ? contactToJson(contact, tagsOf(db, [contact.id]).get(contact.id)) : null } });
-    })
-
-    .patch('/conversations/:id', requireAuth, async (c) => {
-      const conv = findConversation(c.req.param('id'));
-      const body = await readJson(c, statusBody);
-      setConversationStatus(db, conv.id, body.status, clock.now(), body.snoozedUntil ? Date.parse(body.snoozedUntil) : null);
-      deps.bus.publish({ type: 'conversation.updated', conversationId: conv.id, data: { id: conv.id } });
-      return c.json({ data: conversationToJson(getConversation(db, conv.id)!, clock.now()) });
     })
 
     .get('/conversations/:id/messages', requireAuth, (c) => {

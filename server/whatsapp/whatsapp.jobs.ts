@@ -5,6 +5,7 @@ import { PROCESS_WEBHOOK_QUEUE } from './webhook/webhook.ingest.js';
 import { processWebhookEvents } from './webhook/webhook.process.js';
 import { failUndeliveredMessage, MARK_READ_QUEUE, markReadJob, sendMessageJob } from './outbound/outbound.jobs.js';
 import { SEND_MESSAGE_QUEUE } from './outbound/outbound.usecases.js';
+import { SYNC_TEMPLATES_QUEUE, syncTemplatesJob } from '../templates/templates.jobs.js';
 
 /** Registers the channel's queues: webhook processing, sends, read receipts, media downloads. */
 export function registerWhatsAppJobs(deps: AppDeps): void {
@@ -23,5 +24,6 @@ export function registerWhatsAppJobs(deps: AppDeps): void {
     onDead: (p: { messageId: string }, error) => failUndeliveredMessage(deps, p.messageId, error),
   });
   deps.worker.register<{ channelId: string; waMessageId: string }>(MARK_READ_QUEUE, (p, ctx) => markReadJob(deps, p, ctx), { concurrency: 4 });
+  deps.worker.register<{ channelId: string }>(SYNC_TEMPLATES_QUEUE, (p, ctx) => syncTemplatesJob(deps, p, ctx.signal), { concurrency: 1 });
   deps.worker.register<{ mediaId: string }>(MEDIA_DOWNLOAD_QUEUE, (p, ctx) => downloadMediaJob(deps, p, ctx), { concurrency: 4, leaseMs: 5 * 60_000 });
 }

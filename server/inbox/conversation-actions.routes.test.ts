@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { createTestContext } from '../testing.js';
+import { upsertTemplates } from '../templates/templates.repository.js';
+
+async function setup() {
+  const t = createTestContext();
+  const channel = t.deps.channels.create({ phoneNumberId: '1000001', wabaId: '2000002', accessToken: 'EAAG-test-token', appSecret: 'secret-123', verifyToken: 'verify-123' });
+  const agent = await t.signIn('agent');
+  const now = t.clock.now();
+  t.db.$client.prepare(`INSERT INTO contacts (id, name, phone, wa_id, created_at, updated_at) VALUES ('ct_1', 'Ana Lima', '+5511987650000', '5511987650000', ?, ?)`).run(now, now);
+  t.db.$client.prepare(`INSERT INTO conversations (id, contact_id, channel_id, created_at, updated_at) VALUES ('cv_1', 'ct_1', ?, ?, ?)`).run(channel.id, now, now);
+  t.db.$client
+    .prepare(`INSERT INTO messages (id, conversation_id, contact_id, channel_id, direction, type, text, status, timestamp, created_at, updated_at) VALUES ('msg_f', 'cv_1', 'ct_1', ?, 'outbound', 'text', 'boleto do pedido', 'failed', ?, ?, ?)`)
+    .run(channel.id, now, now, now);
+  const me = (await (await t.request('/api/v1/me', { cookie: agent.cookie })).json()).data;
+  return { t, cookie: agent.cookie, me, channel };
+}
+
+describe('conversation actions', () => {
+  it('assigns, prioritises, snoozes, resolves and reopens; the list filters follow', async () => {
+    const { t, cookie, me } = await setup();
+    const patch = (body: unknown) => t.request('/api/v1/conversations/cv_1', { method: 'PATCH', cookie, body });
+    expect((await (await patch({ assigneeId: me.id, priority: 'urgent' })).json()).data).toMatchObject({ assigneeId: me.id, priority: 'urgent' });
+    expect((await (await t.request('/api/v1/conversations?assignee=me', { cookie })).json()).data).toHaveLength(1);
+    expect((await (await t.request('/api/v1/conversations?assignee=none', { cookie })).json()).data).toHaveLength(0);
+
+    expect((await patch({ status: 'snoozed' })).status).toBe(400);
+    const until = new Date(t.clock.now() + 3600_000).toISOString();
+    expect((await (await patch({ status: 'snoozed', snoozedUntil: until })).json()).data).toMatchObject({ status: 'snoozed', snoozedUntil: until });
+    expect((await (await patch({ status: 'resolved' })).json()).data.resolvedAt).not.toBeNull();
+    expect((await (await t.request('/api/v1/conversations?status=resolved', { cookie })).json()).data).toHaveLength(1);
+    expect((await (await patch({ status: 'open' })).json()).data).toMatchObject({ status: 'open', resolvedAt: null });
+    expect((await patch({ assigneeId: 'usr_nobody' })).status).toBe(400);
+    expect((await patch({})).status).toBe(400);
+  });
+
+  it('keeps internal notes apart from messages', async () => {
+    const { t, cookie, me } = await setup();
+    const created = await t.request('/api/v1/conversations/cv_1/notes', { cookie, body: { body: 'Customer is a wholesaler — offer the B2B price.' } });
+    expect(created.status).toBe(201);
+    const notes = (await (await t.request('/api/v1/conversations/cv_1/notes', { cookie })).json()).data;
+    expect(notes).toEqual([expect.objectContaining({ body: 'Customer is a wholesaler — offer the B2B price.', authorId: me.id })]);
+    const messages = (await (await t.request('/api/v1/conversations/cv_1/messages', { cookie })).json()).data;
+    expect(messages.map((m: { text: string }) => m.text)).not.toContain('Customer is a wholesaler — offer the B2B price.');
+    expect(t.db.$client.prepare(`SELECT count(*) AS n FROM jobs`).get()).toEqual({ n: 0 }); // nothing goes to WhatsApp
+  });
+
+  it('tags contacts, lists the team, finds contacts and messages, and retries only failed messages', async () => {
+    const { t, cookie } = await setup();
+    const tagged = await (await t.request('/api/v1/contacts/ct_1/tags', { cookie, body: { tag: 'vip' } })).json();
+    expect(tagged.data.tags).toEqual(['vip']);
+    expect((await (await t.request('/api/v1/contacts?tag=vip', { cookie })).json()).data).toHaveLength(1);
+    expect((await (await t.request('/api/v1/contacts/ct_1/tags/vip', { method: 'DELETE', cookie })).json()).data.tags).toEqual([]);
+
+    expect((await (await t.request('/api/v1/team', { cookie })).json()).data.map((u: { role: string }) => u.role)).toEqual(['agent']);
+
+    const found = (await (await t.request('/api/v1/search?q=lima', { cookie })).json()).data;
+    expect(found.contacts.map((c: { id: string }) => c.id)).toEqual(['ct_1']);
+    const byText = (await (await t.request('/api/v1/search?q=boleto', { cookie })).json()).data;
+    expect(byText.messages).toEqual([expect.objectContaining({ id: 'msg_f', conversationId: 'cv_1' })]);
+    expect((await t.request('/api/v1/search?q=x', { cookie })).status).toBe(400);
+
+    const retried = await t.request('/api/v1/messages/msg_f/retry', { method: 'POST', cookie });
+    expect(retried.status).toBe(202);
+    expect((await (await t.request('/api/v1/messages/msg_f', { cookie })).json()).data.status).toBe('queued');
+    expect((await t.request('/api/v1/messages/msg_f/retry', { method: 'POST', cookie })).status).toBe(409);
+  });
+
+  it('lists synced templates with their body parameters', async () => {
+    const { t, cookie } = await setup();
+    upsertTemplates(t.db, '2000002', [
+      { id: '1', name: 'order_update', language: 'en', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'BODY', text: 'Order {{1}} is {{2}}.' }] },
+      { id: '2', name: 'old_offer', language: 'en', status: 'PAUSED', category: 'MARKETING', components: [] },
+    ], t.clock.now());
+    const approved = (await (await t.request('/api/v1/templates?status=approved', { cookie })).json()).data;
+    expect(approved).toEqual([expect.objectContaining({ name: 'order_update', bodyParameters: ['1', '2'] })]);
+  });
+});

@@ -1,0 +1,138 @@
+import { and, asc, desc, eq, like, or, sql } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { inTransaction } from '../../db/client.js';
+import { users } from '../../db/schema/auth.js';
+import { contacts, contactTags } from '../../db/schema/contacts.js';
+import { conversationNotes, conversations, messages, CONVERSATION_STATUSES } from '../../db/schema/inbox.js';
+import { requireAuth } from '../auth/auth.middleware.js';
+import { contactToJson, getContact, tagsOf } from '../contacts/contacts.repository.js';
+import type { AppDeps } from '../deps.js';
+import { toIso } from '../lib/clock.js';
+import { badRequest, conflict, notFound } from '../lib/errors.js';
+import { readJson, readQuery, type AppEnv } from '../lib/http.js';
+import { newId } from '../lib/ids.js';
+import { SEND_MESSAGE_QUEUE } from '../whatsapp/outbound/outbound.usecases.js';
+import { conversationToJson, getConversation } from './conversations.repository.js';
+import { getMessage, updateMessage } from './messages.repository.js';
+
+const patchBody = z
+  .object({
+    status: z.enum(CONVERSATION_STATUSES).optional(),
+    snoozedUntil: z.iso.datetime({ offset: true }).optional(),
+    assigneeId: z.string().min(1).nullable().optional(),
+    priority: z.enum(['low', 'normal', 'high', 'urgent']).optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'give at least one of status, assigneeId, priority');
+const noteBody = z.object({ body: z.string().trim().min(1, 'is required').max(10_000) });
+const tagBody = z.object({ tag: z.string().trim().min(1).max(50).regex(/^[^,]+$/, 'must not contain commas') });
+const searchQuery = z.object({ q: z.string().trim().min(2, 'must be at least 2 characters').max(100) });
+
+/** What agents do to a conversation: assign, resolve, snooze, prioritise, note; tags; team; search; retry. */
+export function createConversationActionsRoutes(deps: AppDeps) {
+  const { db, clock } = deps;
+  const findConversation = (id: string) => {
+    const conv = getConversation(db, id);
+    if (!conv) throw notFound('conversations.not_found', 'No such conversation.');
+    return conv;
+  };
+  const noteJson = (n: typeof conversationNotes.$inferSelect) => ({ id: n.id, conversationId: n.conversationId, authorId: n.authorId, body: n.body, createdAt: toIso(n.createdAt) });
+
+  return new Hono<AppEnv>()
+    .patch('/conversations/:id', requireAuth, async (c) => {
+      const conv = findConversation(c.req.param('id'));
+      const body = await readJson(c, patchBody);
+      if (body.assigneeId && !db.select({ id: users.id }).from(users).where(and(eq(users.id, body.assigneeId), sql`${users.disabledAt} IS NULL`)).get()) {
+        throw badRequest('request.invalid', 'assigneeId: no such active teammate');
+      }
+      if (body.status === 'snoozed' && !body.snoozedUntil) throw badRequest('request.invalid', 'snoozedUntil: required when snoozing');
+      const now = clock.now();
+      const patch: Partial<typeof conversations.$inferInsert> = { updatedAt: now };
+      if (body.status) Object.assign(patch, { status: body.status, snoozedUntil: body.status === 'snoozed' ? Date.parse(body.snoozedUntil!) : null, resolvedAt: body.status === 'resolved' ? now : null });
+      if (body.assigneeId !== undefined) patch.assigneeId = body.assigneeId;
+      if (body.priority) patch.priority = body.priority;
+      db.update(conversations).set(patch).where(eq(conversations.id, conv.id)).run();
+      deps.logger.info('conversation updated', { conversationId: conv.id, by: c.get('auth')!.user.id, ...body });
+      deps.bus.publish({ type: 'conversation.updated', conversationId: conv.id, data: { id: conv.id } });
+      return c.json({ data: conversationToJson(getConversation(db, conv.id)!, now) });
+    })
+
+    .get('/conversations/:id/notes', requireAuth, (c) => {
+      const conv = findConversation(c.req.param('id'));
+      const rows = db.select().from(conversationNotes).where(eq(conversationNotes.conversationId, conv.id)).orderBy(asc(conversationNotes.createdAt)).all();
+      return c.json({ data: rows.map(noteJson) });
+    })
+
+    .post('/conversations/:id/notes', requireAuth, async (c) => {
+      const conv = findConversation(c.req.param('id'));
+      const { body } = await readJson(c, noteBody);
+      const row = { id: newId('note'), conversationId: conv.id, authorId: c.get('auth')!.user.id, body, createdAt: clock.now() };
+      db.insert(conversationNotes).values(row).run();
+      deps.bus.publish({ type: 'conversation.updated', conversationId: conv.id, data: { id: conv.id, noteId: row.id } });
+      return c.json({ data: noteJson(row) }, 201);
+    })
+
+    /** Teammates anyone may assign to. */
+    .get('/team', requireAuth, (c) =>
+      c.json({ data: db.select({ id: users.id, name: users.name, role: users.role }).from(users).where(sql`${users.disabledAt} IS NULL`).orderBy(asc(users.name)).all() }),
+    )
+
+    .post('/contacts/:id/tags', requireAuth, async (c) => {
+      const contact = getContact(db, c.req.param('id'));
+      if (!contact) throw notFound('contacts.not_found', 'No such contact.');
+      const { tag } = await readJson(c, tagBody);
+      db.insert(contactTags).values({ contactId: contact.id, tag, createdAt: clock.now() }).onConflictDoNothing().run();
+      deps.bus.publish({ type: 'contact.updated', contactId: contact.id, data: { id: contact.id } });
+      return c.json({ data: contactToJson(contact, tagsOf(db, [contact.id]).get(contact.id)) });
+    })
+
+    .delete('/contacts/:id/tags/:tag', requireAuth, (c) => {
+      const contact = getContact(db, c.req.param('id'));
+      if (!contact) throw notFound('contacts.not_found', 'No such contact.');
+      db.delete(contactTags).where(and(eq(contactTags.contactId, contact.id), eq(contactTags.tag, c.req.param('tag')))).run();
+      deps.bus.publish({ type: 'contact.updated', contactId: contact.id, data: { id: contact.id } });
+      return c.json({ data: contactToJson(contact, tagsOf(db, [contact.id]).get(contact.id)) });
+    })
+
+    /** Sends a failed message again as it was (a new attempt budget; the window is checked by WhatsApp). */
+    .post('/messages/:id/retry', requireAuth, (c) => {
+      const msg = getMessage(db, c.req.param('id'));
+      if (!msg || msg.direction !== 'outbound') throw notFound('messages.not_found', 'No such outbound message.');
+      if (msg.status !== 'failed') throw conflict('messages.not_failed', `This message is ${msg.status}; only failed messages can be retried.`);
+      const now = clock.now();
+      inTransaction(db, () => {
+        updateMessage(db, msg.id, { status: 'queued', errorCode: null, errorTitle: null, errorDetails: null, updatedAt: now });
+        deps.jobs.enqueue(SEND_MESSAGE_QUEUE, { messageId: msg.id }, { idempotencyKey: `${msg.id}:retry:${now}`, maxAttempts: 8 });
+      });
+      deps.notify(SEND_MESSAGE_QUEUE);
+      deps.bus.publish({ type: 'message.status', conversationId: msg.conversationId, data: { id: msg.id, status: 'queued' } });
+      return c.json({ data: { id: msg.id, status: 'queued' } }, 202);
+    })
+
+    /** Contacts by name/phone and messages by text, newest first (full-text ranking arrives with FTS5). */
+    .get('/search', requireAuth, (c) => {
+      const { q } = readQuery(c, searchQuery);
+      const pattern = `%${q.replace(/[%_\\]/g, (m) => '\\' + m)}%`;
+      const contactRows = db
+        .select()
+        .from(contacts)
+        .where(or(sql`${contacts.name} LIKE ${pattern} ESCAPE '\\'`, sql`${contacts.phone} LIKE ${pattern} ESCAPE '\\'`, like(contacts.username, pattern)))
+        .orderBy(desc(contacts.updatedAt))
+        .limit(20)
+        .all();
+      const messageRows = db
+        .select({ id: messages.id, conversationId: messages.conversationId, contactId: messages.contactId, direction: messages.direction, text: messages.text, timestamp: messages.timestamp })
+        .from(messages)
+        .where(sql`${messages.text} LIKE ${pattern} ESCAPE '\\'`)
+        .orderBy(desc(messages.timestamp))
+        .limit(20)
+        .all();
+      const tags = tagsOf(db, contactRows.map((r) => r.id));
+      return c.json({
+        data: {
+          contacts: contactRows.map((r) => contactToJson(r, tags.get(r.id))),
+          messages: messageRows.map((m) => ({ ...m, timestamp: toIso(m.timestamp) })),
+        },
+      });
+    });
+}
