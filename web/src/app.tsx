@@ -2,6 +2,7 @@ import { Navigate, Route, Router } from '@solidjs/router';
 import { LoginPage } from './features/auth/login-page';
 import { InboxPage } from './features/inbox/inbox-page';
 import { CustomerPhonePage } from './features/sandbox/customer-phone';
+import { SettingsPage } from './features/settings/settings-page';
 
 /** Routes of the web app; the server answers any of these paths with index.html. */
 export function App() {
@@ -11,6 +12,7 @@ export function App() {
       <Route path="/" component={InboxPage} />
       <Route path="/c/:id" component={InboxPage} />
       <Route path="/sandbox/phone" component={CustomerPhonePage} />
+      <Route path="/settings" component={SettingsPage} />
       <Route path="*" component={() => <Navigate href="/" />} />
     </Router>
   );

@@ -3,7 +3,7 @@ import { createEffect, createResource, createSignal, For, on, onCleanup, Show } 
 import { ApiError } from '../../lib/api/client';
 import { createLiveTick } from '../../lib/live';
 import { fetchMe, fetchSystemStatus, logout } from '../auth/auth.api';
-import { fetchConversations } from './inbox.api';
+import { fetchContactConversations, fetchConversationPage, search, type Conversation, type ListFilter } from './inbox.api';
 import { preview, windowLeft } from './inbox.models';
 import { Thread } from './thread';
 
@@ -42,6 +42,9 @@ export function InboxPage() {
         <Show when={me.state === 'ready' && me()}>
           {(user) => (
             <span class="topbar-user">
+              <Show when={user().role !== 'agent'}>
+                <A href="/settings">Settings</A>
+              </Show>
               <span class="muted">{user().name}</span>
               <button type="button" onClick={signOut}>
                 Sign out
@@ -55,59 +58,133 @@ export function InboxPage() {
           {me.error instanceof Error ? me.error.message : 'Could not load your account.'}
         </p>
       </Show>
-      <Show when={me.state === 'ready' && me()}>
-        <InboxBody />
-      </Show>
+      <Show when={me.state === 'ready' && me()}>{(user) => <InboxBody meId={user().id} />}</Show>
     </div>
   );
 }
 
-function InboxBody() {
+const FILTERS: { id: ListFilter; label: string }[] = [
+  { id: 'mine', label: 'Mine' },
+  { id: 'unassigned', label: 'Unassigned' },
+  { id: 'all', label: 'All' },
+  { id: 'pending', label: 'Waiting on customer' },
+  { id: 'snoozed', label: 'Snoozed' },
+  { id: 'resolved', label: 'Resolved' },
+];
+
+function InboxBody(props: { meId: string }) {
   const navigate = useNavigate();
   const params = useParams<{ id?: string }>();
   const tick = createLiveTick();
-  const [conversations, { refetch }] = createResource(fetchConversations);
+  const [filter, setFilter] = createSignal<ListFilter>('all');
+  const [more, setMore] = createSignal<Conversation[]>([]);
+  const [cursor, setCursor] = createSignal<string | null | undefined>(undefined);
+  const [page, { refetch }] = createResource(filter, (f) => fetchConversationPage(f));
+  const [query, setQuery] = createSignal('');
+  const [results] = createResource(() => (query().trim().length >= 2 ? query().trim() : null), search);
   const [now, setNow] = createSignal(Date.now());
   const clock = setInterval(() => setNow(Date.now()), 30_000);
   onCleanup(() => clearInterval(clock));
   createEffect(on(tick, () => void refetch(), { defer: true }));
-  const list = () => (conversations.state === 'ready' || conversations.state === 'refreshing' ? conversations.latest : undefined);
+  createEffect(on(filter, () => (setMore([]), setCursor(undefined))));
+  const first = () => (page.state === 'ready' || page.state === 'refreshing' ? page.latest : undefined);
+  const list = () => {
+    const seen = new Set<string>();
+    return [...(first()?.data ?? []), ...more()].filter((c) => !seen.has(c.id) && seen.add(c.id));
+  };
+  const nextCursor = () => (cursor() === undefined ? first()?.nextCursor : cursor());
+  const loadMore = async () => {
+    const c = nextCursor();
+    if (!c) return;
+    const res = await fetchConversationPage(filter(), c);
+    setMore((m) => [...m, ...res.data]);
+    setCursor(res.nextCursor);
+  };
 
   return (
     <main class={`inbox ${params.id ? 'has-thread' : ''}`} aria-label="Inbox">
       <section class="conversation-list" aria-label="Conversations">
-        <h2>Conversations</h2>
-        <Show when={conversations.state === 'errored'}>
-          <p class="error" role="alert">
-            {conversations.error instanceof Error ? conversations.error.message : 'Could not load conversations.'}
-          </p>
-        </Show>
-        <Show when={list()?.length} fallback={<p class="empty muted">No conversations yet. New WhatsApp chats will appear here.</p>}>
-          <ul>
-            <For each={list()}>
-              {(c) => (
-                <li>
-                  <A href={`/c/${c.id}`} class={`conversation-row ${params.id === c.id ? 'active' : ''}`} data-testid="conversation">
-                    <span class="row-top">
-                      <strong>{c.contact?.name ?? c.contact?.phone ?? 'Unknown'}</strong>
-                      <Show when={c.unreadCount > 0}>
-                        <span class="badge" aria-label={`${c.unreadCount} unread`}>
-                          {c.unreadCount}
-                        </span>
-                      </Show>
-                    </span>
-                    <span class="row-preview muted">{preview(c.lastMessage)}</span>
-                    <span class="row-window small muted">{windowLeft(c.windowExpiresAt, now()) ?? 'window closed'}</span>
+        <input class="search" type="search" aria-label="Search contacts and messages" placeholder="Search contacts and messages" value={query()} onInput={(e) => setQuery(e.currentTarget.value)} />
+        <Show
+          when={!results() || query().trim().length < 2}
+          fallback={
+            <div class="search-results" aria-label="Search results">
+              <For each={results()?.contacts}>
+                {(c) => (
+                  <button type="button" class="conversation-row" onClick={() => navigateToContact(c.id)} data-testid="search-contact">
+                    <strong>{c.name ?? c.phone}</strong>
+                    <span class="muted small">{c.phone}</span>
+                  </button>
+                )}
+              </For>
+              <For each={results()?.messages}>
+                {(m) => (
+                  <A href={`/c/${m.conversationId}`} class="conversation-row" data-testid="search-message">
+                    <span class="row-preview">{m.text}</span>
                   </A>
-                </li>
+                )}
+              </For>
+              <Show when={!results()?.contacts.length && !results()?.messages.length}>
+                <p class="muted empty">Nothing found.</p>
+              </Show>
+            </div>
+          }
+        >
+          <nav class="filters" aria-label="Filters">
+            <For each={FILTERS}>
+              {(f) => (
+                <button type="button" class={filter() === f.id ? 'active' : ''} aria-pressed={filter() === f.id} onClick={() => setFilter(f.id)}>
+                  {f.label}
+                </button>
               )}
             </For>
-          </ul>
+          </nav>
+          <Show when={page.state === 'errored'}>
+            <p class="error" role="alert">
+              {page.error instanceof Error ? page.error.message : 'Could not load conversations.'}
+            </p>
+          </Show>
+          <Show when={list().length} fallback={<p class="empty muted">No conversations here.</p>}>
+            <ul>
+              <For each={list()}>
+                {(c) => (
+                  <li>
+                    <A href={`/c/${c.id}`} class={`conversation-row ${params.id === c.id ? 'active' : ''}`} data-testid="conversation">
+                      <span class="row-top">
+                        <strong>{c.contact?.name ?? c.contact?.phone ?? 'Unknown'}</strong>
+                        <Show when={c.unreadCount > 0}>
+                          <span class="badge" aria-label={`${c.unreadCount} unread`}>
+                            {c.unreadCount}
+                          </span>
+                        </Show>
+                      </span>
+                      <span class="row-preview muted">{preview(c.lastMessage)}</span>
+                      <span class="row-window small muted">
+                        {windowLeft(c.windowExpiresAt, now()) ?? 'window closed'}
+                        <Show when={c.priority === 'urgent' || c.priority === 'high'}> · {c.priority}</Show>
+                      </span>
+                    </A>
+                  </li>
+                )}
+              </For>
+            </ul>
+            <Show when={nextCursor()}>
+              <button type="button" class="load-more" onClick={loadMore}>
+                Load more
+              </button>
+            </Show>
+          </Show>
         </Show>
       </section>
       <Show when={params.id} fallback={<section class="thread placeholder muted">Choose a conversation.</section>}>
-        {(id) => <Thread id={id()} tick={tick()} now={now()} onBack={() => navigate('/')} />}
+        {(id) => <Thread id={id()} meId={props.meId} tick={tick()} now={now()} onBack={() => navigate('/')} />}
       </Show>
     </main>
   );
+
+  async function navigateToContact(contactId: string) {
+    const [hit] = await fetchContactConversations(contactId);
+    if (hit) navigate(`/c/${hit.id}`);
+    else setQuery('');
+  }
 }

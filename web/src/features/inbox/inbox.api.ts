@@ -14,6 +14,8 @@ export interface Conversation {
   contactId: string;
   channelId: string;
   status: 'open' | 'pending' | 'snoozed' | 'resolved';
+  assigneeId: string | null;
+  priority: 'low' | 'normal' | 'high' | 'urgent';
   unreadCount: number;
   lastMessageAt: string | null;
   windowExpiresAt: string | null;
@@ -34,8 +36,18 @@ export interface Message {
   media: { id: string; mimeType: string | null; size: number | null; filename: string | null; url: string | null; state: string; error: string | null } | null;
   reactions: { emoji: string; actor: string }[];
   location?: { latitude: number; longitude: number; name: string | null; address: string | null };
-  interactive?: { title: string | null };
+  interactive?: { type?: string; title: string | null; description?: string | null; response?: unknown };
+  button?: { text: string | null; payload: string | null };
+  contacts?: { name?: { formatted_name?: string }; phones?: { phone?: string }[] }[];
+  order?: { items: { productRetailerId: string; quantity: number; itemPrice: number | null }[]; total: number; currency: string | null; text: string | null };
+  template?: { name: string; language: string };
   errors?: { title: string | null; details: string | null }[];
+  referral: { headline: string | null; body: string | null; sourceUrl: string | null; sourceType: string | null } | null;
+  replyTo: string | null;
+  waMessageId: string | null;
+  forwarded: boolean;
+  frequentlyForwarded: boolean;
+  editedAt: string | null;
   revokedAt: string | null;
 }
 
@@ -57,3 +69,70 @@ export const sendText = (conversationId: string, text: string) =>
   api<Message>(`/conversations/${conversationId}/messages`, { method: 'POST', body: { type: 'text', text } });
 export const markRead = (conversationId: string) => api<Conversation>(`/conversations/${conversationId}/read`, { method: 'POST' });
 export const sendAsCustomer = (body: { from: string; name: string; text: string }) => api<{ waMessageId: string }>('/sandbox/inbound', { method: 'POST', body });
+
+export interface Note {
+  id: string;
+  conversationId: string;
+  authorId: string | null;
+  body: string;
+  createdAt: string;
+}
+
+export interface Teammate {
+  id: string;
+  name: string;
+  role: string;
+}
+
+export interface Template {
+  id: string;
+  name: string;
+  language: string;
+  category: string | null;
+  status: string;
+  components: { type: string; text?: string; format?: string }[];
+  bodyParameters: string[];
+}
+
+export interface SearchResult {
+  contacts: Contact[];
+  messages: { id: string; conversationId: string; contactId: string; direction: string; text: string | null; timestamp: string }[];
+}
+
+export type ListFilter = 'mine' | 'unassigned' | 'all' | 'pending' | 'snoozed' | 'resolved';
+
+const FILTER_QUERY: Record<ListFilter, string> = {
+  mine: 'assignee=me',
+  unassigned: 'assignee=none&status=open',
+  all: '',
+  pending: 'status=pending',
+  snoozed: 'status=snoozed',
+  resolved: 'status=resolved',
+};
+
+export const fetchConversationPage = (filter: ListFilter, cursor?: string) =>
+  page<Conversation>(`/conversations?limit=50&${FILTER_QUERY[filter]}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+export const fetchOlderMessages = (id: string, cursor: string) => page<Message>(`/conversations/${id}/messages?limit=100&cursor=${encodeURIComponent(cursor)}`);
+export const fetchMessagePage = (id: string) => page<Message>(`/conversations/${id}/messages?limit=100`);
+export const updateConversation = (id: string, body: Record<string, unknown>) => api<Conversation>(`/conversations/${id}`, { method: 'PATCH', body });
+export const fetchNotes = (id: string) => api<Note[]>(`/conversations/${id}/notes`);
+export const addNote = (id: string, body: string) => api<Note>(`/conversations/${id}/notes`, { method: 'POST', body: { body } });
+export const fetchTeam = () => api<Teammate[]>('/team');
+export const fetchTemplates = () => api<Template[]>('/templates?status=APPROVED');
+export const search = (q: string) => api<SearchResult>(`/search?q=${encodeURIComponent(q)}`);
+export const retryMessage = (id: string) => api<{ id: string }>(`/messages/${id}/retry`, { method: 'POST' });
+export const addTag = (contactId: string, tag: string) => api<Contact>(`/contacts/${contactId}/tags`, { method: 'POST', body: { tag } });
+export const removeTag = (contactId: string, tag: string) => api<Contact>(`/contacts/${contactId}/tags/${encodeURIComponent(tag)}`, { method: 'DELETE' });
+export const sendTemplate = (conversationId: string, t: Template, values: string[]) =>
+  api<Message>(`/conversations/${conversationId}/messages`, {
+    method: 'POST',
+    body: {
+      type: 'template',
+      template: {
+        name: t.name,
+        language: t.language,
+        components: values.length ? [{ type: 'body', parameters: values.map((text) => ({ type: 'text', text })) }] : undefined,
+      },
+    },
+  });
+export const fetchContactConversations = (contactId: string) => page<Conversation>(`/conversations?contactId=${encodeURIComponent(contactId)}`).then((p) => p.data);

@@ -22,3 +22,26 @@ describe('inbox models', () => {
     expect(preview(null)).toBe('No messages yet');
   });
 });
+
+describe('timeline and templates', () => {
+  const now = Date.UTC(2026, 10, 23, 12, 0, 0);
+  it('interleaves notes with messages by time and separates days', async () => {
+    const { timeline } = await import('./inbox.models');
+    const items = timeline(
+      [
+        { id: 'm2', timestamp: new Date(now - 60_000).toISOString() },
+        { id: 'm1', timestamp: new Date(now - 86_400_000 - 60_000).toISOString() },
+      ],
+      [{ id: 'n1', createdAt: new Date(now - 30_000).toISOString() }],
+      now,
+    );
+    expect(items.map((i) => (i.kind === 'day' ? i.label : i.item.id))).toEqual(['Yesterday', 'm1', 'Today', 'm2', 'n1']);
+  });
+  it('renders template placeholders from values', async () => {
+    const { renderTemplateBody, formatSize } = await import('./inbox.models');
+    expect(renderTemplateBody('Order {{1}} is {{2}}.', ['1', '2'], ['#1042', 'on its way'])).toBe('Order #1042 is on its way.');
+    expect(renderTemplateBody('Order {{1}} is {{2}}.', ['1', '2'], ['#1042'])).toBe('Order #1042 is {{2}}.');
+    expect(formatSize(2_500_000)).toBe('2.4 MB');
+    expect(formatSize(300)).toBe('1 KB');
+  });
+});

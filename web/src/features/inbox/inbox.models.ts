@@ -35,3 +35,47 @@ export function preview(m: { type: string; text: string | null; direction: strin
   const body = m.text ?? (m.type === 'location' ? '📍 Location' : m.type === 'image' ? '📷 Photo' : m.type === 'audio' ? '🎤 Audio' : m.type === 'document' ? '📄 Document' : `[${m.type}]`);
   return m.direction === 'outbound' ? `You: ${body}` : body;
 }
+
+/** "Today", "Yesterday" or a date, for day separators in a thread. */
+export function dayLabel(iso: string, now: number): string {
+  const day = (t: number) => new Date(t).toDateString();
+  const t = Date.parse(iso);
+  if (day(t) === day(now)) return 'Today';
+  if (day(t) === day(now - 86_400_000)) return 'Yesterday';
+  return new Date(t).toLocaleDateString([], { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+/** Thread items (messages and internal notes) in time order, with a separator before each new day. */
+export function timeline<M extends { timestamp: string }, N extends { createdAt: string }>(
+  messages: readonly M[],
+  notes: readonly N[],
+  now: number,
+): ({ kind: 'day'; label: string; key: string } | { kind: 'message'; item: M } | { kind: 'note'; item: N })[] {
+  const items = [
+    ...messages.map((m) => ({ kind: 'message' as const, item: m, at: Date.parse(m.timestamp) })),
+    ...notes.map((n) => ({ kind: 'note' as const, item: n, at: Date.parse(n.createdAt) })),
+  ].sort((a, b) => a.at - b.at);
+  const out: ReturnType<typeof timeline<M, N>> = [];
+  let last = '';
+  for (const it of items) {
+    const label = dayLabel(new Date(it.at).toISOString(), now);
+    if (label !== last) out.push({ kind: 'day', label, key: `day-${label}` });
+    last = label;
+    out.push(it.kind === 'message' ? { kind: 'message', item: it.item } : { kind: 'note', item: it.item });
+  }
+  return out;
+}
+
+/** A template's body with `{{n}}` filled from `values` (empty ones stay visible as the placeholder). */
+export function renderTemplateBody(text: string, params: string[], values: string[]): string {
+  return text.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (whole, name: string) => {
+    const v = values[params.indexOf(name)];
+    return v ? v : whole;
+  });
+}
+
+export function formatSize(bytes: number | null): string {
+  if (bytes === null) return '';
+  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}

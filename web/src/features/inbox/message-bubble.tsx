@@ -1,44 +1,102 @@
 import { For, Match, Show, Switch } from 'solid-js';
 import type { Message } from './inbox.api';
-import { statusTicks } from './inbox.models';
+import { formatSize, statusTicks } from './inbox.models';
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
-/** One message: text, media, location or a labelled placeholder for types the shell does not draw yet. */
-export function MessageBubble(props: { message: Message }) {
+/** The body of a message, by type. Anything Parley does not draw yet still shows its type. */
+function Body(props: { m: Message }) {
+  const m = () => props.m;
+  return (
+    <Switch fallback={<p class="muted">[{m().type}]</p>}>
+      <Match when={m().revokedAt}>
+        <p class="muted">This message was deleted.</p>
+      </Match>
+      <Match when={m().media}>
+        {(media) => (
+          <Switch fallback={<p class="muted">{media().state === 'failed' ? `Media unavailable: ${media().error ?? 'unknown reason'}` : 'Downloading…'}</p>}>
+            <Match when={media().url && (m().type === 'image' || m().type === 'sticker')}>
+              <img src={media().url!} alt={m().text ?? m().type} loading="lazy" class={m().type === 'sticker' ? 'sticker' : ''} />
+            </Match>
+            <Match when={media().url && m().type === 'video'}>
+              <video src={media().url!} controls preload="metadata" />
+            </Match>
+            <Match when={media().url && m().type === 'audio'}>
+              <audio src={media().url!} controls preload="metadata" />
+            </Match>
+            <Match when={media().url}>
+              <a class="document" href={media().url!} download={media().filename ?? undefined}>
+                📄 {media().filename ?? 'Document'} <span class="muted small">{formatSize(media().size)}</span>
+              </a>
+            </Match>
+          </Switch>
+        )}
+      </Match>
+      <Match when={m().location}>
+        {(loc) => (
+          <a class="card-link" href={`https://www.openstreetmap.org/?mlat=${loc().latitude}&mlon=${loc().longitude}#map=16/${loc().latitude}/${loc().longitude}`} target="_blank" rel="noreferrer">
+            📍 <strong>{loc().name ?? 'Location'}</strong>
+            <span class="muted small">{loc().address ?? `${loc().latitude.toFixed(5)}, ${loc().longitude.toFixed(5)}`}</span>
+          </a>
+        )}
+      </Match>
+      <Match when={m().contacts}>
+        {(cards) => (
+          <For each={cards()}>
+            {(card) => (
+              <p>
+                👤 {card.name?.formatted_name ?? 'Contact'} <span class="muted small">{card.phones?.[0]?.phone ?? ''}</span>
+              </p>
+            )}
+          </For>
+        )}
+      </Match>
+      <Match when={m().order}>
+        {(order) => (
+          <div class="order">
+            <strong>🛒 Order · {order().items.length} item(s)</strong>
+            <For each={order().items}>{(i) => <span class="small">{i.quantity} × {i.productRetailerId}</span>}</For>
+            <span>
+              Total {order().total} {order().currency ?? ''}
+            </span>
+          </div>
+        )}
+      </Match>
+      <Match when={m().type === 'unsupported'}>
+        <p class="muted">Unsupported message{m().errors?.[0]?.details ? `: ${m().errors![0]!.details}` : ''}</p>
+      </Match>
+      <Match when={m().type === 'template' && m().template}>
+        <p class="muted small">Template · {m().template!.name}</p>
+      </Match>
+      <Match when={m().text !== null}>
+        <span />
+      </Match>
+    </Switch>
+  );
+}
+
+/** One message bubble: quote, forwarded mark, ad referral, body, text, reactions, time and ticks. */
+export function MessageBubble(props: { message: Message; quoted?: Message; onRetry?: (m: Message) => void }) {
   const m = () => props.message;
   const ticks = () => statusTicks(m().status);
   return (
     <li class={`bubble ${m().direction}`} data-status={m().status} data-testid="message">
-      <Switch fallback={<p class="muted">[{m().type}]</p>}>
-        <Match when={m().revokedAt}>
-          <p class="muted">This message was deleted.</p>
-        </Match>
-        <Match when={m().media}>
-          {(media) => (
-            <Show
-              when={media().url && media().mimeType?.startsWith('image/')}
-              fallback={<p class="muted">{media().state === 'failed' ? `Media unavailable: ${media().error}` : media().url ? <a href={media().url!}>{media().filename ?? 'Download'}</a> : 'Downloading…'}</p>}
-            >
-              <img src={media().url!} alt={m().text ?? 'Image'} loading="lazy" />
+      <Show when={m().frequentlyForwarded || m().forwarded}>
+        <p class="muted small">↪ {m().frequentlyForwarded ? 'Forwarded many times' : 'Forwarded'}</p>
+      </Show>
+      <Show when={props.quoted}>{(q) => <blockquote class="quote">{q().text ?? `[${q().type}]`}</blockquote>}</Show>
+      <Show when={m().referral}>
+        {(r) => (
+          <div class="referral">
+            <span class="small muted">From an ad{r().headline ? ` · ${r().headline}` : ''}</span>
+            <Show when={r().body}>
+              <span class="small">{r().body}</span>
             </Show>
-          )}
-        </Match>
-        <Match when={m().location}>
-          {(loc) => (
-            <a href={`https://www.openstreetmap.org/?mlat=${loc().latitude}&mlon=${loc().longitude}`} target="_blank" rel="noreferrer">
-              📍 {loc().name ?? `${loc().latitude.toFixed(4)}, ${loc().longitude.toFixed(4)}`}
-            </a>
-          )}
-        </Match>
-        <Match when={m().type === 'unsupported'}>
-          <p class="muted">Unsupported message{m().errors?.[0]?.details ? `: ${m().errors![0]!.details}` : ''}</p>
-        </Match>
-        <Match when={m().text !== null}>
-          <span />
-        </Match>
-      </Switch>
-      <Show when={m().text && !m().revokedAt}>
+          </div>
+        )}
+      </Show>
+      <Body m={m()} />
+      <Show when={m().text && !m().revokedAt && m().type !== 'template'}>
         <p class="text">{m().text}</p>
       </Show>
       <Show when={m().reactions.length}>
@@ -47,6 +105,7 @@ export function MessageBubble(props: { message: Message }) {
         </span>
       </Show>
       <span class="meta">
+        <Show when={m().editedAt}>edited · </Show>
         {time(m().timestamp)}
         <Show when={m().direction === 'outbound'}>
           <span class={`ticks ${ticks().read ? 'read' : ''}`} aria-label={ticks().label} title={ticks().label}>
@@ -57,7 +116,12 @@ export function MessageBubble(props: { message: Message }) {
       <Show when={m().status === 'failed' && m().error}>
         {(err) => (
           <p class="error" role="alert">
-            {err().explanation ?? err().title}
+            {err().explanation ?? err().title}{' '}
+            <Show when={props.onRetry}>
+              <button type="button" class="link" onClick={() => props.onRetry?.(m())}>
+                Retry
+              </button>
+            </Show>
           </p>
         )}
       </Show>

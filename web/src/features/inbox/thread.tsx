@@ -1,97 +1,116 @@
-import { createEffect, createResource, createSignal, For, on, Show } from 'solid-js';
+import { createEffect, createResource, createSignal, For, Match, on, Show, Switch } from 'solid-js';
 import { ApiError } from '../../lib/api/client';
-import { fetchConversation, fetchMessages, markRead, sendText } from './inbox.api';
-import { windowLeft } from './inbox.models';
+import { fetchConversation, fetchMessagePage, fetchNotes, fetchOlderMessages, markRead, retryMessage, type Message } from './inbox.api';
+import { timeline, windowLeft } from './inbox.models';
+import { Composer } from './composer';
+import { ContactPanel } from './contact-panel';
+import { ConversationActions } from './conversation-actions';
 import { MessageBubble } from './message-bubble';
 
-/** A conversation: messages oldest first, the window countdown, and a composer that keeps text on failure. */
-export function Thread(props: { id: string; tick: number; now: number; onBack: () => void }) {
+const ready = <T,>(r: { state: string; latest: T | undefined }) => (r.state === 'ready' || r.state === 'refreshing' ? r.latest : undefined);
+
+/** A conversation: actions, messages and notes in time order, load-older, the composer, the contact. */
+export function Thread(props: { id: string; meId: string; tick: number; now: number; onBack: () => void }) {
   const [conversation, { refetch: refetchConversation }] = createResource(() => props.id, fetchConversation);
-  const [messages, { refetch }] = createResource(() => props.id, fetchMessages);
-  const [draft, setDraft] = createSignal('');
+  const [latest, { refetch }] = createResource(() => props.id, fetchMessagePage);
+  const [notes, { refetch: refetchNotes }] = createResource(() => props.id, fetchNotes);
+  const [older, setOlder] = createSignal<Message[]>([]);
+  const [cursor, setCursor] = createSignal<string | null | undefined>(undefined);
+  const [showContact, setShowContact] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
-  const [sending, setSending] = createSignal(false);
   let list: HTMLOListElement | undefined;
 
-  createEffect(on(() => props.tick, () => (void refetch(), void refetchConversation()), { defer: true }));
-  createEffect(on(() => props.id, (id) => void markRead(id).catch(() => undefined)));
-  createEffect(on(() => items()?.length, () => list?.scrollTo({ top: list.scrollHeight })));
+  const refresh = () => (void refetch(), void refetchConversation(), void refetchNotes());
+  createEffect(on(() => props.tick, refresh, { defer: true }));
+  createEffect(on(() => props.id, (id) => (setOlder([]), setCursor(undefined), void markRead(id).catch(() => undefined))));
+  const page = () => ready(latest);
+  const messages = () => [...older(), ...(page()?.data ?? []).slice().reverse()];
+  const byWaId = () => new Map(messages().filter((m) => m.waMessageId).map((m) => [m.waMessageId!, m]));
+  const items = () => timeline(messages(), ready(notes) ?? [], props.now);
+  createEffect(on(() => page()?.data.length, () => queueMicrotask(() => list?.scrollTo({ top: list.scrollHeight }))));
 
-  // Read resources through `latest` guarded by state: reading an errored resource would throw.
-  const conv = () => (conversation.state === 'ready' || conversation.state === 'refreshing' ? conversation.latest : undefined);
-  const items = () => (messages.state === 'ready' || messages.state === 'refreshing' ? messages.latest : undefined);
+  const conv = () => ready(conversation);
   const left = () => windowLeft(conv()?.windowExpiresAt ?? null, props.now);
-  const send = async (e: SubmitEvent) => {
-    e.preventDefault();
-    const text = draft().trim();
-    if (!text) return;
-    setSending(true);
-    setError(null);
+  const nextCursor = () => (cursor() === undefined ? page()?.nextCursor : cursor());
+  const loadOlder = async () => {
+    const c = nextCursor();
+    if (!c) return;
     try {
-      await sendText(props.id, text);
-      setDraft('');
-      void refetch();
+      const res = await fetchOlderMessages(props.id, c);
+      setOlder((o) => [...res.data.slice().reverse(), ...o]);
+      setCursor(res.nextCursor);
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : 'Sending failed.');
-    } finally {
-      setSending(false);
+      setError(err instanceof ApiError ? err.message : 'Could not load older messages.');
+    }
+  };
+  const retry = async (m: Message) => {
+    try {
+      await retryMessage(m.id);
+      refresh();
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : 'Retry failed.');
     }
   };
 
   return (
-    <section class="thread" aria-label="Conversation">
-      <header class="thread-head">
-        <button type="button" class="back" onClick={props.onBack} aria-label="Back to conversations">
-          ←
-        </button>
-        <div>
-          <strong>{conv()?.contact?.name ?? conv()?.contact?.phone ?? '…'}</strong>
-          <div class="muted small">{conv()?.contact?.phone ?? conv()?.contact?.username ?? ''}</div>
-        </div>
-        <span class={`window-badge ${left() ? 'open' : 'closed'}`} data-testid="window">
-          {left() ?? 'Window closed'}
-        </span>
-      </header>
-      <ol class="messages" ref={list}>
-        <For each={items()}>{(m) => <MessageBubble message={m} />}</For>
-      </ol>
-      <Show when={messages.state === 'errored' || conversation.state === 'errored'}>
-        <p class="error" role="alert">
-          {String((messages.error ?? conversation.error)?.message ?? 'Could not load this conversation.')}
-        </p>
-      </Show>
-      <Show
-        when={left()}
-        fallback={
-          <p class="notice composer-closed">
-            The customer has not written in 24 hours. WhatsApp only allows an approved template now.
-          </p>
-        }
-      >
-        <form class="composer" onSubmit={send}>
-          <textarea
-            aria-label="Message"
-            placeholder="Type a reply"
-            rows={1}
-            value={draft()}
-            onInput={(e) => setDraft(e.currentTarget.value)}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter' && !e.shiftKey) {
-                e.preventDefault();
-                e.currentTarget.form?.requestSubmit();
-              }
-            }}
-          />
-          <button type="submit" class="primary" disabled={sending() || !draft().trim()}>
-            Send
+    <div class="thread-wrap">
+      <section class="thread" aria-label="Conversation">
+        <header class="thread-head">
+          <button type="button" class="back" onClick={props.onBack} aria-label="Back to conversations">
+            ←
           </button>
-        </form>
+          <button type="button" class="contact-toggle" onClick={() => setShowContact((v) => !v)} aria-label="Contact details">
+            <strong>{conv()?.contact?.name ?? conv()?.contact?.phone ?? '…'}</strong>
+            <span class="muted small">{conv()?.contact?.phone ?? conv()?.contact?.username ?? ''}</span>
+          </button>
+          <span class={`window-badge ${left() ? 'open' : 'closed'}`} data-testid="window">
+            {left() ?? 'Window closed'}
+          </span>
+        </header>
+        <Show when={conv()}>
+          {(c) => <ConversationActions conversation={c()} meId={props.meId} onChange={refresh} onError={setError} />}
+        </Show>
+        <ol class="messages" ref={list}>
+          <Show when={nextCursor()}>
+            <li class="load-older">
+              <button type="button" onClick={loadOlder}>
+                Load older messages
+              </button>
+            </li>
+          </Show>
+          <For each={items()}>
+            {(it) => (
+              <Switch>
+                <Match when={it.kind === 'day' && it}>{(d) => <li class="day-separator">{d().label}</li>}</Match>
+                <Match when={it.kind === 'note' && it}>
+                  {(n) => (
+                    <li class="note" data-testid="note">
+                      <span class="small muted">Internal note</span>
+                      <p>{n().item.body}</p>
+                    </li>
+                  )}
+                </Match>
+                <Match when={it.kind === 'message' && it}>
+                  {(mm) => <MessageBubble message={mm().item} quoted={mm().item.replyTo ? byWaId().get(mm().item.replyTo!) : undefined} onRetry={retry} />}
+                </Match>
+              </Switch>
+            )}
+          </For>
+        </ol>
+        <Show when={latest.state === 'errored' || conversation.state === 'errored' || error()}>
+          <p class="error page-error" role="alert">
+            {error() ?? String((latest.error ?? conversation.error)?.message ?? 'Could not load this conversation.')}
+          </p>
+        </Show>
+        <Composer conversationId={props.id} windowOpen={!!left()} onSent={refresh} />
+      </section>
+      <Show when={conv()?.contact}>
+        {(contact) => (
+          <div class={`contact-column ${showContact() ? 'open' : ''}`}>
+            <ContactPanel contact={contact()} onChange={refresh} />
+          </div>
+        )}
       </Show>
-      <Show when={error()}>
-        <p class="error" role="alert">
-          {error()}
-        </p>
-      </Show>
-    </section>
+    </div>
   );
 }

@@ -1,0 +1,80 @@
+import { createSignal, For, Show } from 'solid-js';
+import { ApiError } from '../../lib/api/client';
+import { addTag, removeTag, type Contact } from './inbox.api';
+
+type FullContact = Contact & {
+  userId?: string | null;
+  profileName?: string | null;
+  language?: string | null;
+  marketingOptOut?: boolean;
+  consent?: { source: string; at: string } | null;
+  firstTouch?: { headline?: string | null; sourceUrl?: string | null; sourceType?: string | null } | null;
+};
+
+/** Who the customer is: identity, tags, consent, where they came from. */
+export function ContactPanel(props: { contact: FullContact; onChange: () => void }) {
+  const [tag, setTag] = createSignal('');
+  const [error, setError] = createSignal<string | null>(null);
+  const c = () => props.contact;
+  const run = async (p: Promise<unknown>) => {
+    setError(null);
+    try {
+      await p;
+      props.onChange();
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : 'Could not save.');
+    }
+  };
+  return (
+    <aside class="contact-panel" aria-label="Contact">
+      <h3>{c().name ?? c().phone ?? 'Unknown'}</h3>
+      <dl>
+        <dt>Phone</dt>
+        <dd>{c().phone ?? '—'}</dd>
+        <dt>WhatsApp</dt>
+        <dd>{[c().waId, c().username, c().userId].filter(Boolean).join(' · ') || '—'}</dd>
+        <Show when={c().profileName && c().profileName !== c().name}>
+          <dt>Profile name</dt>
+          <dd>{c().profileName}</dd>
+        </Show>
+        <dt>Marketing</dt>
+        <dd>{c().marketingOptOut ? `Opted out${c().consent ? ` (${c().consent!.source})` : ''}` : 'Allowed'}</dd>
+        <Show when={c().firstTouch}>
+          {(ft) => (
+            <>
+              <dt>First touch</dt>
+              <dd>Ad{ft().headline ? `: ${ft().headline}` : ''}</dd>
+            </>
+          )}
+        </Show>
+      </dl>
+      <div class="tags">
+        <For each={c().tags}>
+          {(t) => (
+            <span class="tag">
+              {t}
+              <button type="button" class="link" aria-label={`Remove tag ${t}`} onClick={() => run(removeTag(c().id, t))}>
+                ×
+              </button>
+            </span>
+          )}
+        </For>
+      </div>
+      <form
+        class="tag-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (tag().trim()) void run(addTag(c().id, tag().trim())).then(() => setTag(''));
+        }}
+      >
+        <input aria-label="New tag" placeholder="Add a tag" value={tag()} onInput={(e) => setTag(e.currentTarget.value)} />
+        <button type="submit">Add</button>
+      </form>
+      <Show when={error()}>
+        <p class="error" role="alert">
+          {error()}
+        </p>
+      </Show>
+    </aside>
+  );
+}

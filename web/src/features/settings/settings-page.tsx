@@ -1,0 +1,130 @@
+import { A } from '@solidjs/router';
+import { createResource, createSignal, For, Show } from 'solid-js';
+import { ApiError } from '../../lib/api/client';
+import { createToken, createUser, fetchChannels, fetchTokens, fetchUsers, revokeToken } from './settings.api';
+
+const message = (err: unknown) => (err instanceof ApiError ? err.message : 'Something went wrong.');
+
+/** Owners and admins: channels (what to paste into Meta), team members, API tokens. */
+export function SettingsPage() {
+  const [channels] = createResource(fetchChannels);
+  const [users, { refetch: refetchUsers }] = createResource(fetchUsers);
+  const [tokens, { refetch: refetchTokens }] = createResource(fetchTokens);
+  const [newToken, setNewToken] = createSignal<string | null>(null);
+  const [error, setError] = createSignal<string | null>(null);
+  const [member, setMember] = createSignal({ email: '', name: '', role: 'agent', password: '' });
+  const [tokenName, setTokenName] = createSignal('');
+  const ok = <T,>(r: { state: string; latest: T | undefined }) => (r.state === 'ready' || r.state === 'refreshing' ? r.latest : undefined);
+
+  return (
+    <main class="settings">
+      <header class="topbar">
+        <A href="/" class="brand">
+          ← Parley
+        </A>
+        <strong>Settings</strong>
+      </header>
+      <Show when={error() ?? (channels.state === 'errored' && message(channels.error))}>
+        <p class="error page-error" role="alert">
+          {error() ?? message(channels.error)}
+        </p>
+      </Show>
+      <section class="card">
+        <h2>WhatsApp channels</h2>
+        <For each={ok(channels)}>
+          {(c) => (
+            <dl class="kv">
+              <dt>Number</dt>
+              <dd>
+                {c.displayPhoneNumber ?? c.phoneNumberId} {c.sandbox ? '(sandbox)' : ''} · <strong>{c.status}</strong> {c.statusReason ?? ''}
+              </dd>
+              <dt>Callback URL</dt>
+              <dd>
+                <code>{c.webhookUrl}</code>
+              </dd>
+              <dt>Verify token</dt>
+              <dd>
+                <code>{c.verifyToken}</code>
+              </dd>
+              <dt>Last webhook</dt>
+              <dd>{c.lastWebhookAt ? new Date(c.lastWebhookAt).toLocaleString() : 'never'}</dd>
+            </dl>
+          )}
+        </For>
+      </section>
+      <section class="card">
+        <h2>Team</h2>
+        <ul class="plain">
+          <For each={ok(users)}>
+            {(u) => (
+              <li>
+                {u.name} · <span class="muted">{u.email}</span> · {u.role}
+              </li>
+            )}
+          </For>
+        </ul>
+        <form
+          class="grid-form"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            setError(null);
+            try {
+              await createUser(member());
+              setMember({ email: '', name: '', role: 'agent', password: '' });
+              void refetchUsers();
+            } catch (err) {
+              setError(message(err));
+            }
+          }}
+        >
+          <input aria-label="Email" type="email" placeholder="Email" required value={member().email} onInput={(e) => setMember({ ...member(), email: e.currentTarget.value })} />
+          <input aria-label="Name" placeholder="Name" value={member().name} onInput={(e) => setMember({ ...member(), name: e.currentTarget.value })} />
+          <select aria-label="Role" value={member().role} onChange={(e) => setMember({ ...member(), role: e.currentTarget.value })}>
+            <option value="agent">Agent</option>
+            <option value="admin">Admin</option>
+          </select>
+          <input aria-label="Initial password" type="password" placeholder="Initial password (8+)" required value={member().password} onInput={(e) => setMember({ ...member(), password: e.currentTarget.value })} />
+          <button type="submit" class="primary">
+            Add member
+          </button>
+        </form>
+      </section>
+      <section class="card">
+        <h2>API tokens</h2>
+        <Show when={newToken()}>
+          <p class="notice">
+            Copy it now, it is shown once: <code>{newToken()}</code>
+          </p>
+        </Show>
+        <ul class="plain">
+          <For each={ok(tokens)}>
+            {(t) => (
+              <li>
+                {t.name} · <code>{t.prefix}…</code>{' '}
+                <button type="button" class="link" onClick={() => revokeToken(t.id).then(() => refetchTokens(), (err) => setError(message(err)))}>
+                  Revoke
+                </button>
+              </li>
+            )}
+          </For>
+        </ul>
+        <form
+          class="grid-form"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            try {
+              setNewToken((await createToken(tokenName())).token);
+              setTokenName('');
+              void refetchTokens();
+            } catch (err) {
+              setError(message(err));
+            }
+          }}
+        >
+          <input aria-label="Token name" placeholder="What is it for?" required value={tokenName()} onInput={(e) => setTokenName(e.currentTarget.value)} />
+          <button type="submit">Create token</button>
+        </form>
+      </section>
+    </main>
+  );
+}
