@@ -1,13 +1,21 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startServer, waitForOk, type ServerProcess } from './server-process.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 // CI installs Chromium (.ci/run); on a developer machine without it the browser tests are skipped.
 const hasBrowser = existsSync(CHROMIUM) || process.env.CI === 'true';
+// `SCREENSHOTS=1 npm test` refreshes the README's pictures; ordinary runs leave the tree clean.
+const SHOTS = process.env.SCREENSHOTS === '1' ? join(import.meta.dirname, '..', 'docs', 'screenshots') : null;
 
-describe.skipIf(!hasBrowser)('sandbox in a real browser', () => {
+const VIEWPORTS = [
+  { name: 'phone', width: 390, height: 844, customer: '+14155550177' },
+  { name: 'desktop', width: 1280, height: 800, customer: '+14155550178' },
+] as const;
+
+describe.skipIf(!hasBrowser)('the inbox in a real browser (sandbox)', () => {
   let server: ServerProcess;
   let browser: Browser;
 
@@ -19,6 +27,7 @@ describe.skipIf(!hasBrowser)('sandbox in a real browser', () => {
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
+    if (SHOTS) mkdirSync(SHOTS, { recursive: true });
   }, 60_000);
 
   afterAll(async () => {
@@ -26,34 +35,73 @@ describe.skipIf(!hasBrowser)('sandbox in a real browser', () => {
     await server?.stop();
   });
 
-  it('lets a new user on a phone-sized screen sign in, receive a customer message live, and reply until read', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const shot = async (page: Page, name: string) => {
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  };
+
+  it.each(VIEWPORTS)('runs a support conversation end to end at $width×$height', async (vp) => {
+    const context = await browser.newContext({ viewport: { width: vp.width, height: vp.height } });
     const page = await context.newPage();
     await page.goto(`${server.url}/`);
     await page.waitForURL(/\/login/);
+    await shot(page, `${vp.name}-login`);
     await page.getByRole('button', { name: 'Fill in' }).click();
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('region', { name: 'Conversations' }).waitFor();
 
+    // A customer writes from the sandbox phone; it arrives live (simulator → signed webhook → job → SSE).
+    const name = `Browser Customer ${vp.name}`;
     const phone = await context.newPage();
     await phone.goto(`${server.url}/sandbox/phone`);
-    await phone.getByLabel('Name').fill('Browser Customer');
-    await phone.getByLabel('WhatsApp number').fill('+14155550177');
+    await phone.getByLabel('Name').fill(name);
+    await phone.getByLabel('WhatsApp number').fill(vp.customer);
     await phone.getByLabel('Customer message').fill('Do you ship to Lisbon?');
     await phone.getByRole('button', { name: 'Send' }).click();
-
-    // Arrives through simulator → signed webhook → job → SSE, without reloading the inbox.
-    const row = page.locator('[data-testid=conversation]', { hasText: 'Browser Customer' });
+    const row = page.locator('[data-testid=conversation]', { hasText: name });
     await row.waitFor({ timeout: 15_000 });
+    await shot(page, `${vp.name}-inbox`);
     await row.click();
     await page.locator('[data-testid=message]', { hasText: 'Do you ship to Lisbon?' }).waitFor();
-    await expect(page.getByTestId('window').textContent()).resolves.toMatch(/left/);
+    await page.getByTestId('window').filter({ hasText: /left/ }).waitFor();
 
-    await page.getByLabel('Message').fill('Yes, 3–5 days to Lisbon.');
-    await page.getByRole('button', { name: 'Send' }).click();
+    // Reply and watch the ticks go to read.
+    await page.getByLabel('Message', { exact: true }).fill('Yes, 3–5 days to Lisbon.');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
     const reply = page.locator('[data-testid=message].outbound', { hasText: 'Yes, 3–5 days to Lisbon.' });
     await reply.and(page.locator('[data-status=read]')).waitFor({ timeout: 15_000 });
     expect(await reply.getByLabel('Read').count()).toBe(1);
+
+    // Assign to me, then add an internal note.
+    await page.getByRole('button', { name: 'Assign to me' }).click();
+    await page.getByRole('button', { name: 'Assign to me' }).waitFor({ state: 'detached' });
+    await page.getByRole('tab', { name: 'Internal note' }).click();
+    await page.getByLabel('Note', { exact: true }).fill('VIP: ships weekly to Portugal.');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await page.locator('[data-testid=note]', { hasText: 'VIP: ships weekly to Portugal.' }).waitFor();
+    await shot(page, `${vp.name}-thread`);
+
+    // Outside the window the composer turns into a template picker.
+    const cold = await page.request.post(`${server.url}/api/v1/messages`, {
+      headers: { origin: server.url },
+      data: { to: vp.name === 'phone' ? '+14155550190' : '+14155550191', type: 'template', template: { name: 'hello_world', language: 'en_US' } },
+    });
+    expect(cold.status()).toBe(202);
+    const coldMessage = (await cold.json()).data;
+    await page.goto(`${server.url}/c/${coldMessage.conversationId}`);
+    await page.getByTestId('window').filter({ hasText: 'Window closed' }).waitFor();
+    await page.getByLabel('Template', { exact: true }).selectOption({ label: 'order_update (en)' });
+    await page.getByLabel('Variable {{1}}').fill('#1042');
+    await page.getByLabel('Variable {{2}}').fill('on its way');
+    expect(await page.getByLabel('Preview').textContent()).toContain('#1042');
+    await shot(page, `${vp.name}-template`);
+    await page.getByRole('button', { name: 'Send template' }).click();
+    await page.locator('[data-testid=message].outbound', { hasText: 'order_update' }).waitFor({ timeout: 10_000 });
+
+    // Search finds the message by its text.
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('Search contacts and messages').fill('Lisbon');
+    await page.locator('[data-testid=search-message]').first().waitFor();
+    expect(await page.locator('[data-testid=search-message]').count()).toBeGreaterThan(0);
     await context.close();
-  }, 60_000);
+  }, 90_000);
 });

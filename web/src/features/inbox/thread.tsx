@@ -63,9 +63,11 @@ export function Thread(props: { id: string; meId: string; tick: number; now: num
             <strong>{conv()?.contact?.name ?? conv()?.contact?.phone ?? '…'}</strong>
             <span class="muted small">{conv()?.contact?.phone ?? conv()?.contact?.username ?? ''}</span>
           </button>
-          <span class={`window-badge ${left() ? 'open' : 'closed'}`} data-testid="window">
-            {left() ?? 'Window closed'}
-          </span>
+          <Show when={conv()}>
+            <span class={`window-badge ${left() ? 'open' : 'closed'}`} data-testid="window">
+              {left() ?? 'Window closed'}
+            </span>
+          </Show>
         </header>
         <Show when={conv()}>
           {(c) => <ConversationActions conversation={c()} meId={props.meId} onChange={refresh} onError={setError} />}
@@ -102,7 +104,9 @@ export function Thread(props: { id: string; meId: string; tick: number; now: num
             {error() ?? String((latest.error ?? conversation.error)?.message ?? 'Could not load this conversation.')}
           </p>
         </Show>
-        <Composer conversationId={props.id} windowOpen={!!left()} onSent={refresh} />
+        <Show when={conv()}>
+          <Composer conversationId={props.id} windowOpen={!!left()} onSent={refresh} />
+        </Show>
       </section>
       <Show when={conv()?.contact}>
         {(contact) => (
