@@ -3,8 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { projectRoot } from '../server/lib/paths.js';
 
-const ROOT = join(import.meta.dirname, '..');
+const ROOT = projectRoot(); // also right when compiled into dist/test for the benchmarks
 
 /** A free TCP port on loopback. */
 export function freePort(): Promise<number> {
