@@ -19,6 +19,7 @@ import { createGraphClient, type GraphClient } from './whatsapp/graph/graph.clie
 import { createTokenBuckets } from './whatsapp/outbound/rate-limit.js';
 import { createWebhookIngest, type WebhookIngest } from './whatsapp/webhook/webhook.ingest.js';
 import type { Sandbox } from './whatsapp/sandbox/sandbox.js';
+import type { VapidKeys } from './push/push.keys.js';
 
 /** Everything routes and usecases need, passed explicitly (no module singletons). */
 export interface AppDeps {
@@ -45,6 +46,8 @@ export interface AppDeps {
   webRoot: string | null;
   /** Sandbox mode: the in-process simulator and its channel. */
   sandbox: Sandbox | null;
+  /** Web Push signing keys (null: push notifications off). */
+  vapid: VapidKeys | null;
 }
 
 /** Wires the stores over one database; tests pass their own clock, limits, folders and a silent logger. */
@@ -60,6 +63,7 @@ export function createDeps(input: {
   loginLimits?: LoginLimits;
   pollMs?: number;
   fetch?: typeof fetch;
+  vapid?: VapidKeys | null;
 }): AppDeps {
   const { config, db, clock, logger } = input;
   const jobs = createJobStore(db, clock);
@@ -96,5 +100,6 @@ export function createDeps(input: {
     notify,
     webRoot: input.webRoot ?? null,
     sandbox: null,
+    vapid: input.vapid ?? null,
   };
 }

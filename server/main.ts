@@ -16,6 +16,7 @@ import { conversations } from '../db/schema/inbox.js';
 import { createSandbox, seedSandboxConversations } from './whatsapp/sandbox/sandbox.js';
 import { registerWhatsAppJobs } from './whatsapp/whatsapp.jobs.js';
 import { enqueueTemplateSync } from './templates/templates.jobs.js';
+import { loadVapidKeys } from './push/push.keys.js';
 import { createWebhookFastPath } from './whatsapp/webhook/webhook.fast-path.js';
 
 const SHUTDOWN_BUDGET_MS = 10_000;
@@ -50,6 +51,7 @@ async function main() {
     mediaDir: layout.media,
     tmpDir: layout.tmp,
     webRoot: join(projectRoot(), 'dist', 'web'),
+    vapid: loadVapidKeys(layout.root, `mailto:${config.admin?.email ?? 'owner@parley.invalid'}`),
   });
   await ensureOwner(deps);
   if (config.whatsapp) deps.channels.upsert({ ...config.whatsapp, name: 'WhatsApp' });

@@ -5,6 +5,7 @@ import { loadConfig, type Config } from './config.js';
 import { createDeps, type AppDeps } from './deps.js';
 import type { LoginLimits } from './auth/auth.rate-limit.js';
 import { manualClock } from './lib/clock.js';
+import type { VapidKeys } from './push/push.keys.js';
 import { silentLogger } from './lib/logger.js';
 
 /** A Response whose JSON tests read freely. */
@@ -12,11 +13,11 @@ import { silentLogger } from './lib/logger.js';
 export type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
 
 /** Helpers for tests: a fresh in-memory database from the real migrations, a manual clock, no logs. */
-export function createTestContext(opts: { env?: Record<string, string>; loginLimits?: LoginLimits; fetch?: typeof fetch } = {}) {
+export function createTestContext(opts: { env?: Record<string, string>; loginLimits?: LoginLimits; fetch?: typeof fetch; vapid?: VapidKeys } = {}) {
   const config: Config = loadConfig({ PUBLIC_URL: 'http://parley.test', ...opts.env }, '/tmp/parley-test');
   const clock = manualClock(Date.UTC(2026, 10, 23, 9, 0, 0));
   const db = openTestDb();
-  const deps: AppDeps = createDeps({ config, db, clock, logger: silentLogger, secretKey: randomBytes(32), loginLimits: opts.loginLimits, pollMs: 5, fetch: opts.fetch });
+  const deps: AppDeps = createDeps({ config, db, clock, logger: silentLogger, secretKey: randomBytes(32), loginLimits: opts.loginLimits, pollMs: 5, fetch: opts.fetch, vapid: opts.vapid });
   const app = createApp(deps);
   const origin = new URL(config.publicUrl).origin;
 

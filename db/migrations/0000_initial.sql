@@ -266,4 +266,15 @@ CREATE TABLE `webhook_events` (
 	`processed_at` integer
 );
 --> statement-breakpoint
-CREATE INDEX `webhook_events_attention_idx` ON `webhook_events` (`id`) WHERE state IN ('failed', 'unroutable');
+CREATE INDEX `webhook_events_attention_idx` ON `webhook_events` (`id`) WHERE state IN ('failed', 'unroutable');--> statement-breakpoint
+CREATE TABLE `push_subscriptions` (
+	`id` text PRIMARY KEY NOT NULL,
+	`user_id` text NOT NULL,
+	`endpoint` text NOT NULL,
+	`p256dh` text NOT NULL,
+	`auth` text NOT NULL,
+	`created_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `push_subscriptions_endpoint_unique` ON `push_subscriptions` (`endpoint`);--> statement-breakpoint
+CREATE INDEX `push_subscriptions_user_idx` ON `push_subscriptions` (`user_id`);

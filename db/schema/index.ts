@@ -3,3 +3,4 @@ export * from './contacts.js';
 export * from './inbox.js';
 export * from './jobs.js';
 export * from './whatsapp.js';
+export * from './push.js';

@@ -6,6 +6,7 @@ import { processWebhookEvents } from './webhook/webhook.process.js';
 import { failUndeliveredMessage, MARK_READ_QUEUE, markReadJob, sendMessageJob } from './outbound/outbound.jobs.js';
 import { SEND_MESSAGE_QUEUE } from './outbound/outbound.usecases.js';
 import { SYNC_TEMPLATES_QUEUE, syncTemplatesJob } from '../templates/templates.jobs.js';
+import { notifyNewMessageJob, PUSH_NOTIFY_QUEUE } from '../push/push.usecases.js';
 
 /** Registers the channel's queues: webhook processing, sends, read receipts, media downloads. */
 export function registerWhatsAppJobs(deps: AppDeps): void {
@@ -25,5 +26,6 @@ export function registerWhatsAppJobs(deps: AppDeps): void {
   });
   deps.worker.register<{ channelId: string; waMessageId: string }>(MARK_READ_QUEUE, (p, ctx) => markReadJob(deps, p, ctx), { concurrency: 4 });
   deps.worker.register<{ channelId: string }>(SYNC_TEMPLATES_QUEUE, (p, ctx) => syncTemplatesJob(deps, p, ctx.signal), { concurrency: 1 });
+  deps.worker.register<{ messageId: string }>(PUSH_NOTIFY_QUEUE, (p) => notifyNewMessageJob(deps, p), { concurrency: 4, leaseMs: 60_000 });
   deps.worker.register<{ mediaId: string }>(MEDIA_DOWNLOAD_QUEUE, (p, ctx) => downloadMediaJob(deps, p, ctx), { concurrency: 4, leaseMs: 5 * 60_000 });
 }

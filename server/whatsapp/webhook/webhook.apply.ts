@@ -13,6 +13,7 @@ import {
 import { getOrCreateConversation, noteInbound } from '../../inbox/conversations.repository.js';
 import { getMessageByWaId, insertMessage, recordStatus, setReaction, updateMessage, type MessageRow } from '../../inbox/messages.repository.js';
 import type { JobStore } from '../../jobs/jobs.store.js';
+import { PUSH_NOTIFY_QUEUE } from '../../push/push.usecases.js';
 import type { LiveEvent } from '../../lib/event-bus.js';
 import { newId } from '../../lib/ids.js';
 import type { InboundMessageEvent, StatusEvent, WebhookEvent } from './webhook.events.js';
@@ -28,6 +29,8 @@ export interface ApplyContext {
   webhookEventId: number;
   /** Channels whose app secret signed the body; events naming any other channel are not applied. */
   signedFor: ReadonlySet<string>;
+  /** Queue a push notification for each new customer message (someone subscribed). */
+  push?: boolean;
 }
 
 export interface ApplyResult {
@@ -164,6 +167,7 @@ function applyMessage(ctx: ApplyContext, channel: Channel, ev: InboundMessageEve
   }
   if (ev.referral) setFirstTouchIfEmpty(db, contact.id, { ...ev.referral, messageId: row.id, at: new Date(ev.timestamp).toISOString() }, now);
   if (ev.type !== 'system') noteInbound(db, conversation.id, ev.timestamp, now);
+  if (ctx.push && ev.type !== 'system') ctx.jobs.enqueue(PUSH_NOTIFY_QUEUE, { messageId: row.id }, { maxAttempts: 3 });
   result.live.push({ type: 'message.created', conversationId: conversation.id, contactId: contact.id, data: { id: row.id } });
 }
 

@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, lt } from 'drizzle-orm';
 import { inTransaction, prepared, type Db } from '../../../db/client.js';
 import type { AppDeps } from '../../deps.js';
+import { hasPushSubscribers, PUSH_NOTIFY_QUEUE } from '../../push/push.usecases.js';
 import { webhookEvents } from '../../../db/schema/whatsapp.js';
 import { PermanentJobError } from '../../jobs/jobs.worker.js';
 import { toIso } from '../../lib/clock.js';
@@ -10,7 +11,7 @@ import type { LiveEvent } from '../../lib/event-bus.js';
 import { PROCESS_WEBHOOK_QUEUE } from './webhook.ingest.js';
 import { parseWebhook } from './webhook.parse.js';
 
-export type ProcessDeps = Pick<AppDeps, 'db' | 'clock' | 'channels' | 'jobs' | 'bus' | 'notify'>;
+export type ProcessDeps = Pick<AppDeps, 'db' | 'clock' | 'channels' | 'jobs' | 'bus' | 'notify' | 'vapid'>;
 
 /**
  * The `whatsapp.process-webhook` jobs, in batches: parse each stored body (outside the transaction), then
@@ -35,6 +36,7 @@ export function processWebhookEvents(deps: ProcessDeps, eventIds: readonly numbe
     }
   }
 
+  const push = deps.vapid !== null && hasPushSubscribers(db);
   const live: LiveEvent[] = [];
   const channelIds = new Set<string>();
   let mediaJobs = 0;
@@ -49,7 +51,7 @@ export function processWebhookEvents(deps: ProcessDeps, eventIds: readonly numbe
     for (const { id, result, signedFor } of parsed) {
       try {
         // Nested transaction = SAVEPOINT: this event's writes roll back alone if it throws.
-        const applied = inTransaction(db, () => applyWebhookEvents({ db, channels: deps.channels, jobs: deps.jobs, now, webhookEventId: id, signedFor }, result.events));
+        const applied = inTransaction(db, () => applyWebhookEvents({ db, channels: deps.channels, jobs: deps.jobs, now, webhookEventId: id, signedFor, push }, result.events));
         const state = result.problems.length && result.events.length === 0 ? 'failed' : applied.unroutable > 0 ? 'unroutable' : 'processed';
         setState(id, { state, error: result.problems.join('; ').slice(0, 2000) || null, eventCount: result.events.length });
         live.push(...applied.live);
@@ -63,6 +65,7 @@ export function processWebhookEvents(deps: ProcessDeps, eventIds: readonly numbe
   });
   if (channelIds.size) deps.channels.touchWebhook(channelIds, clock.now());
   if (mediaJobs) deps.notify(MEDIA_DOWNLOAD_QUEUE);
+  if (push) deps.notify(PUSH_NOTIFY_QUEUE);
   deps.bus.publish(live);
   return failures;
 }

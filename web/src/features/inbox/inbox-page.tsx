@@ -2,6 +2,7 @@ import { A, useLocation, useNavigate, useParams } from '@solidjs/router';
 import { createEffect, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { ApiError } from '../../lib/api/client';
 import { createLiveTick } from '../../lib/live';
+import { enablePush, pushSupported } from '../../lib/push';
 import { fetchMe, fetchSystemStatus, logout } from '../auth/auth.api';
 import { fetchContactConversations, fetchConversationPage, search, type Conversation, type ListFilter } from './inbox.api';
 import { preview, windowLeft } from './inbox.models';
@@ -24,6 +25,7 @@ export function InboxPage() {
     }
   });
   const [status] = createResource(() => fetchSystemStatus().catch(() => null));
+  const [pushState, setPushState] = createSignal<string | null>(null);
 
   const signOut = async () => {
     await logout().catch(() => undefined);
@@ -42,6 +44,14 @@ export function InboxPage() {
         <Show when={me.state === 'ready' && me()}>
           {(user) => (
             <span class="topbar-user">
+              <Show when={pushSupported() && Notification.permission === 'default' && !pushState()}>
+                <button type="button" class="link" onClick={() => enablePush().then(() => setPushState('on'), (e: Error) => setPushState(e.message))}>
+                  Enable notifications
+                </button>
+              </Show>
+              <Show when={pushState() && pushState() !== 'on'}>
+                <span class="error small">{pushState()}</span>
+              </Show>
               <Show when={user().role !== 'agent'}>
                 <A href="/settings">Settings</A>
               </Show>

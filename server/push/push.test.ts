@@ -1,0 +1,78 @@
+import { createECDH, randomBytes } from 'node:crypto';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import type { AddressInfo } from 'node:net';
+import webpush from 'web-push';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext } from '../testing.js';
+import { notifyNewMessageJob, PUSH_NOTIFY_QUEUE } from './push.usecases.js';
+import { serializeMetaStyle, signWebhookBody } from '../whatsapp/webhook/webhook.signature.js';
+import { processWebhookEvents } from '../whatsapp/webhook/webhook.process.js';
+
+// A stand-in push service on loopback: it records what web-push delivers and answers as told.
+let received: { path: string; headers: Record<string, string>; size: number }[] = [];
+let answer = 201;
+let server: ReturnType<typeof serve>;
+let base = '';
+
+beforeAll(async () => {
+  const app = new Hono().post('/push/:id', async (c) => {
+    const body = await c.req.arrayBuffer();
+    received.push({ path: c.req.path, headers: Object.fromEntries(c.req.raw.headers), size: body.byteLength });
+    return c.body(null, answer as 201);
+  });
+  server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((r) => server.once('listening', () => r()));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => void server.close());
+
+describe('web push', () => {
+  it('notifies subscribed teammates of a new customer message, encrypted and VAPID-signed, and forgets gone devices', async () => {
+    const vapid = { ...webpush.generateVAPIDKeys(), subject: 'mailto:owner@shop.example' };
+    const t = createTestContext({ vapid });
+    const channel = t.deps.channels.create({ phoneNumberId: '220011223344556', accessToken: 'EAAG-test-token', appSecret: 'push-secret', verifyToken: 'verify-123' });
+    const { cookie } = await t.signIn('agent');
+    expect((await (await t.request('/api/v1/push/key', { cookie })).json()).data.publicKey).toBe(vapid.publicKey);
+
+    const device = createECDH('prime256v1');
+    device.generateKeys();
+    const subscription = { endpoint: `${base}/push/device-1`, keys: { p256dh: device.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') } };
+    expect((await t.request('/api/v1/push/subscriptions', { cookie, body: subscription })).status).toBe(201);
+    expect((await t.request('/api/v1/push/subscriptions', { cookie, body: { ...subscription, endpoint: 'not a url' } })).status).toBe(400);
+
+    const payload = {
+      object: 'whatsapp_business_account',
+      entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '1', phone_number_id: channel.phoneNumberId }, contacts: [{ profile: { name: 'Ana' }, wa_id: '5511987650000' }], messages: [{ from: '5511987650000', id: 'wamid.PUSH1', timestamp: '1752000000', type: 'text', text: { body: 'Olá!' } }] } }] }],
+    };
+    const body = serializeMetaStyle(payload);
+    await t.app.request('http://parley.test/webhooks/whatsapp', { method: 'POST', headers: { 'x-hub-signature-256': signWebhookBody(body, 'push-secret') }, body });
+    const [event] = t.deps.jobs.claim<{ eventId: number }>('whatsapp.process-webhook', 10, 60_000);
+    processWebhookEvents(t.deps, [event!.payload.eventId]);
+
+    const [job] = t.deps.jobs.claim<{ messageId: string }>(PUSH_NOTIFY_QUEUE, 10, 60_000);
+    expect(job).toBeDefined();
+    await notifyNewMessageJob(t.deps, job!.payload);
+    expect(received).toHaveLength(1);
+    expect(received[0]!.path).toBe('/push/device-1');
+    expect(received[0]!.headers['content-encoding']).toBe('aes128gcm');
+    expect(received[0]!.headers.authorization).toMatch(/^vapid t=.+, k=/);
+    expect(received[0]!.size).toBeGreaterThan(0);
+
+    answer = 410; // the browser unsubscribed
+    await notifyNewMessageJob(t.deps, job!.payload);
+    expect(t.db.$client.prepare('SELECT count(*) AS n FROM push_subscriptions').get()).toEqual({ n: 0 });
+    received = [];
+    answer = 201;
+  });
+
+  it('queues nothing when nobody subscribed', async () => {
+    const t = createTestContext({ vapid: { ...webpush.generateVAPIDKeys(), subject: 'mailto:x@y.z' } });
+    const channel = t.deps.channels.create({ phoneNumberId: '220011223344556', accessToken: 'EAAG-test-token', appSecret: 'push-secret', verifyToken: 'verify-123' });
+    const body = serializeMetaStyle({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { metadata: { phone_number_id: channel.phoneNumberId }, contacts: [{ wa_id: '5511987650000' }], messages: [{ from: '5511987650000', id: 'wamid.PUSH2', timestamp: '1752000000', type: 'text', text: { body: 'hi' } }] } }] }] });
+    await t.app.request('http://parley.test/webhooks/whatsapp', { method: 'POST', headers: { 'x-hub-signature-256': signWebhookBody(body, 'push-secret') }, body });
+    const [event] = t.deps.jobs.claim<{ eventId: number }>('whatsapp.process-webhook', 10, 60_000);
+    processWebhookEvents(t.deps, [event!.payload.eventId]);
+    expect(t.deps.jobs.claim(PUSH_NOTIFY_QUEUE, 10, 60_000)).toHaveLength(0);
+  });
+});
