@@ -71,6 +71,14 @@ describe.skipIf(!hasBrowser)('the inbox in a real browser (sandbox)', () => {
     await reply.and(page.locator('[data-status=read]')).waitFor({ timeout: 15_000 });
     expect(await reply.getByLabel('Read').count()).toBe(1);
 
+    // React to the customer's message, and send a photo (upload with progress, then a media message).
+    const inbound = page.locator('[data-testid=message].inbound', { hasText: 'Do you ship to Lisbon?' });
+    await inbound.getByRole('button', { name: 'React 👍' }).click();
+    await inbound.locator('.reactions', { hasText: '👍' }).waitFor({ timeout: 10_000 });
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+    await page.locator('input[type=file]').setInputFiles({ name: 'parcel.png', mimeType: 'image/png', buffer: png });
+    await page.locator('[data-testid=message].outbound img').first().waitFor({ timeout: 15_000 });
+
     // Assign to me, then add an internal note.
     await page.getByRole('button', { name: 'Assign to me' }).click();
     await page.getByRole('button', { name: 'Assign to me' }).waitFor({ state: 'detached' });

@@ -77,6 +77,15 @@ CREATE TABLE `contacts` (
 --> statement-breakpoint
 CREATE INDEX `contacts_phone_idx` ON `contacts` (`phone`);--> statement-breakpoint
 CREATE INDEX `contacts_created_idx` ON `contacts` (`created_at`);--> statement-breakpoint
+CREATE TABLE `canned_replies` (
+	`id` text PRIMARY KEY NOT NULL,
+	`shortcut` text NOT NULL,
+	`body` text NOT NULL,
+	`created_by` text,
+	`created_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `canned_replies_shortcut_unique` ON `canned_replies` (`shortcut`);--> statement-breakpoint
 CREATE TABLE `conversation_notes` (
 	`id` text PRIMARY KEY NOT NULL,
 	`conversation_id` text NOT NULL,

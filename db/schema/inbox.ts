@@ -121,3 +121,12 @@ export const conversationNotes = sqliteTable(
   },
   (t) => [index('conversation_notes_conversation_idx').on(t.conversationId, t.createdAt)],
 );
+
+/** Saved answers agents insert with "/shortcut" in the composer. */
+export const cannedReplies = sqliteTable('canned_replies', {
+  id: text('id').primaryKey(),
+  shortcut: text('shortcut').notNull().unique(),
+  body: text('body').notNull(),
+  createdBy: text('created_by'),
+  createdAt: integer('created_at').notNull(),
+});

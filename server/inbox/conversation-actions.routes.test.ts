@@ -53,8 +53,11 @@ describe('conversation actions', () => {
     expect((await (await t.request('/api/v1/contacts/ct_1/tags/vip', { method: 'DELETE', cookie })).json()).data.tags).toEqual([]);
 
     expect((await (await t.request('/api/v1/team', { cookie })).json()).data.map((u: { role: string }) => u.role)).toEqual(['agent']);
+    const renamed = await t.request('/api/v1/contacts/ct_1', { method: 'PATCH', cookie, body: { name: 'Ana Lima Souza', language: 'pt_BR' } });
+    expect((await renamed.json()).data).toMatchObject({ name: 'Ana Lima Souza', language: 'pt_BR' });
+    expect((await t.request('/api/v1/contacts/ct_1', { method: 'PATCH', cookie, body: { language: 'Portuguese' } })).status).toBe(400);
 
-    const found = (await (await t.request('/api/v1/search?q=lima', { cookie })).json()).data;
+    const found = (await (await t.request('/api/v1/search?q=lima', { cookie })).json()).data; // still found after the rename
     expect(found.contacts.map((c: { id: string }) => c.id)).toEqual(['ct_1']);
     const byText = (await (await t.request('/api/v1/search?q=boleto', { cookie })).json()).data;
     expect(byText.messages).toEqual([expect.objectContaining({ id: 'msg_f', conversationId: 'cv_1' })]);
@@ -74,5 +77,22 @@ describe('conversation actions', () => {
     ], t.clock.now());
     const approved = (await (await t.request('/api/v1/templates?status=approved', { cookie })).json()).data;
     expect(approved).toEqual([expect.objectContaining({ name: 'order_update', bodyParameters: ['1', '2'] })]);
+  });
+});
+
+describe('canned replies', () => {
+  it('are managed by admins and readable by everyone', async () => {
+    const t = createTestContext();
+    const admin = await t.signIn('admin');
+    const agent = await t.signIn('agent');
+    const created = await t.request('/api/v1/canned-replies', { cookie: admin.cookie, body: { shortcut: 'Hours', body: 'We are open 9–18, Monday to Saturday.' } });
+    expect(created.status).toBe(201);
+    expect((await created.json()).data.shortcut).toBe('hours');
+    expect((await t.request('/api/v1/canned-replies', { cookie: admin.cookie, body: { shortcut: 'hours', body: 'again' } })).status).toBe(409);
+    expect((await t.request('/api/v1/canned-replies', { cookie: admin.cookie, body: { shortcut: 'no spaces', body: 'x' } })).status).toBe(400);
+    expect((await t.request('/api/v1/canned-replies', { cookie: agent.cookie, body: { shortcut: 'x', body: 'x' } })).status).toBe(403);
+    const list = (await (await t.request('/api/v1/canned-replies', { cookie: agent.cookie })).json()).data;
+    expect(list).toEqual([expect.objectContaining({ shortcut: 'hours', body: 'We are open 9–18, Monday to Saturday.' })]);
+    expect((await t.request(`/api/v1/canned-replies/${list[0].id}`, { method: 'DELETE', cookie: admin.cookie })).status).toBe(204);
   });
 });

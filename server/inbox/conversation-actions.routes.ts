@@ -26,6 +26,9 @@ const patchBody = z
   .refine((b) => Object.keys(b).length > 0, 'give at least one of status, assigneeId, priority');
 const noteBody = z.object({ body: z.string().trim().min(1, 'is required').max(10_000) });
 const tagBody = z.object({ tag: z.string().trim().min(1).max(50).regex(/^[^,]+$/, 'must not contain commas') });
+const contactPatch = z
+  .object({ name: z.string().trim().min(1).max(200).optional(), language: z.string().trim().regex(/^[a-z]{2,3}([_-][A-Za-z]{2,4})?$/, 'must be a language code like en or pt_BR').nullable().optional() })
+  .refine((b) => Object.keys(b).length > 0, 'give name or language');
 const searchQuery = z.object({ q: z.string().trim().min(2, 'must be at least 2 characters').max(100) });
 
 /** What agents do to a conversation: assign, resolve, snooze, prioritise, note; tags; team; search; retry. */
@@ -76,6 +79,16 @@ export function createConversationActionsRoutes(deps: AppDeps) {
     .get('/team', requireAuth, (c) =>
       c.json({ data: db.select({ id: users.id, name: users.name, role: users.role }).from(users).where(sql`${users.disabledAt} IS NULL`).orderBy(asc(users.name)).all() }),
     )
+
+    .patch('/contacts/:id', requireAuth, async (c) => {
+      const contact = getContact(db, c.req.param('id'));
+      if (!contact) throw notFound('contacts.not_found', 'No such contact.');
+      const body = await readJson(c, contactPatch);
+      db.update(contacts).set({ ...body, updatedAt: clock.now() }).where(eq(contacts.id, contact.id)).run();
+      deps.bus.publish({ type: 'contact.updated', contactId: contact.id, data: { id: contact.id } });
+      const updated = getContact(db, contact.id)!;
+      return c.json({ data: contactToJson(updated, tagsOf(db, [contact.id]).get(contact.id)) });
+    })
 
     .post('/contacts/:id/tags', requireAuth, async (c) => {
       const contact = getContact(db, c.req.param('id'));

@@ -1,14 +1,36 @@
-import { createSignal, Show } from 'solid-js';
+import { createResource, createSignal, For, Show } from 'solid-js';
 import { ApiError } from '../../lib/api/client';
-import { addNote, sendText } from './inbox.api';
+import { addNote, fetchCannedReplies, mediaTypeOf, sendMessageBody, uploadMedia, type Message } from './inbox.api';
 import { TemplatePicker } from './template-picker';
 
-/** Reply or internal note. A failed send keeps the typed text and shows the server's reason. */
-export function Composer(props: { conversationId: string; windowOpen: boolean; onSent: () => void }) {
+const errorText = (err: unknown) => (err instanceof ApiError || err instanceof Error ? err.message : 'Sending failed.');
+
+/**
+ * Reply or internal note, with "/" canned replies, attachments (with upload progress) and reply-to.
+ * A failed send keeps the typed text and shows the server's reason.
+ */
+export function Composer(props: {
+  conversationId: string;
+  windowOpen: boolean;
+  replyTo: Message | null;
+  onClearReply: () => void;
+  onOptimistic: (text: string) => () => void;
+  onSent: () => void;
+}) {
   const [mode, setMode] = createSignal<'reply' | 'note'>('reply');
   const [draft, setDraft] = createSignal('');
   const [error, setError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
+  const [progress, setProgress] = createSignal<number | null>(null);
+  const [canned] = createResource(() => fetchCannedReplies().catch(() => []));
+  let fileInput: HTMLInputElement | undefined;
+
+  const suggestions = () => {
+    const d = draft();
+    if (mode() !== 'reply' || !d.startsWith('/')) return [];
+    const q = d.slice(1).toLowerCase();
+    return (canned() ?? []).filter((c) => c.shortcut.startsWith(q)).slice(0, 6);
+  };
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
@@ -16,15 +38,43 @@ export function Composer(props: { conversationId: string; windowOpen: boolean; o
     if (!text) return;
     setBusy(true);
     setError(null);
+    const undo = mode() === 'reply' ? props.onOptimistic(text) : () => undefined;
     try {
       if (mode() === 'note') await addNote(props.conversationId, text);
-      else await sendText(props.conversationId, text);
+      else await sendMessageBody(props.conversationId, { type: 'text', text, ...(props.replyTo && { replyToMessageId: props.replyTo.id }) });
       setDraft('');
+      props.onClearReply();
       props.onSent();
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : 'Sending failed.');
+      undo();
+      setError(errorText(err));
     } finally {
       setBusy(false);
+    }
+  };
+
+  const attach = async (file: File) => {
+    setError(null);
+    setProgress(0);
+    try {
+      const media = await uploadMedia(file, setProgress);
+      const type = mediaTypeOf(media.mimeType);
+      const caption = draft().trim();
+      await sendMessageBody(props.conversationId, {
+        type,
+        mediaId: media.id,
+        ...(caption && (type === 'image' || type === 'video' || type === 'document') && { caption }),
+        ...(type === 'document' && { filename: file.name }),
+        ...(props.replyTo && { replyToMessageId: props.replyTo.id }),
+      });
+      if (caption) setDraft('');
+      props.onClearReply();
+      props.onSent();
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setProgress(null);
+      if (fileInput) fileInput.value = '';
     }
   };
 
@@ -39,10 +89,40 @@ export function Composer(props: { conversationId: string; windowOpen: boolean; o
         </button>
       </div>
       <Show when={mode() === 'note' || props.windowOpen} fallback={<TemplatePicker conversationId={props.conversationId} onSent={props.onSent} />}>
+        <Show when={props.replyTo && mode() === 'reply'}>
+          <div class="replying">
+            <span class="small">Replying to: {props.replyTo!.text ?? `[${props.replyTo!.type}]`}</span>
+            <button type="button" class="link" aria-label="Cancel reply" onClick={props.onClearReply}>
+              ×
+            </button>
+          </div>
+        </Show>
+        <Show when={suggestions().length}>
+          <ul class="canned" role="listbox" aria-label="Canned replies">
+            <For each={suggestions()}>
+              {(c) => (
+                <li>
+                  <button type="button" role="option" onClick={() => setDraft(c.body)}>
+                    <strong>/{c.shortcut}</strong> <span class="muted">{c.body}</span>
+                  </button>
+                </li>
+              )}
+            </For>
+          </ul>
+        </Show>
+        <Show when={progress() !== null}>
+          <progress max="1" value={progress()!} aria-label="Upload progress" />
+        </Show>
         <form class={`composer ${mode()}`} onSubmit={submit}>
+          <Show when={mode() === 'reply'}>
+            <input ref={fileInput} type="file" hidden accept="image/jpeg,image/png,image/webp,video/mp4,video/3gpp,audio/*,application/pdf,text/plain,.doc,.docx,.xls,.xlsx,.ppt,.pptx" onChange={(e) => e.currentTarget.files?.[0] && void attach(e.currentTarget.files[0])} />
+            <button type="button" class="attach" aria-label="Attach a file" onClick={() => fileInput?.click()} disabled={progress() !== null}>
+              📎
+            </button>
+          </Show>
           <textarea
             aria-label={mode() === 'note' ? 'Note' : 'Message'}
-            placeholder={mode() === 'note' ? 'Only your team sees notes' : 'Type a reply'}
+            placeholder={mode() === 'note' ? 'Only your team sees notes' : 'Type a reply, / for canned replies'}
             rows={1}
             value={draft()}
             onInput={(e) => setDraft(e.currentTarget.value)}

@@ -1,6 +1,6 @@
 import { createSignal, For, Show } from 'solid-js';
 import { ApiError } from '../../lib/api/client';
-import { addTag, removeTag, type Contact } from './inbox.api';
+import { addTag, removeTag, updateContact, type Contact } from './inbox.api';
 
 type FullContact = Contact & {
   userId?: string | null;
@@ -27,7 +27,16 @@ export function ContactPanel(props: { contact: FullContact; onChange: () => void
   };
   return (
     <aside class="contact-panel" aria-label="Contact">
-      <h3>{c().name ?? c().phone ?? 'Unknown'}</h3>
+      <form
+        class="name-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const name = new FormData(e.currentTarget).get('name');
+          if (typeof name === 'string' && name.trim() && name.trim() !== c().name) void run(updateContact(c().id, { name: name.trim() }));
+        }}
+      >
+        <input name="name" aria-label="Contact name" value={c().name ?? ''} placeholder={c().phone ?? 'Name'} onBlur={(e) => e.currentTarget.form?.requestSubmit()} />
+      </form>
       <dl>
         <dt>Phone</dt>
         <dd>{c().phone ?? '—'}</dd>

@@ -136,3 +136,49 @@ export const sendTemplate = (conversationId: string, t: Template, values: string
     },
   });
 export const fetchContactConversations = (contactId: string) => page<Conversation>(`/conversations?contactId=${encodeURIComponent(contactId)}`).then((p) => p.data);
+
+export interface CannedReply {
+  id: string;
+  shortcut: string;
+  body: string;
+}
+export const fetchCannedReplies = () => api<CannedReply[]>('/canned-replies');
+export const createCannedReply = (shortcut: string, body: string) => api<CannedReply>('/canned-replies', { method: 'POST', body: { shortcut, body } });
+export const deleteCannedReply = (id: string) => api<void>(`/canned-replies/${id}`, { method: 'DELETE' });
+export const sendMessageBody = (conversationId: string, body: Record<string, unknown>) => api<Message>(`/conversations/${conversationId}/messages`, { method: 'POST', body });
+export const react = (conversationId: string, messageId: string, emoji: string) =>
+  sendMessageBody(conversationId, { type: 'reaction', reaction: { messageId, emoji } });
+
+/** Uploads a file for sending, reporting progress (fetch cannot report upload progress; XHR can). */
+export function uploadMedia(file: File, onProgress: (fraction: number) => void): Promise<{ id: string; mimeType: string }> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/v1/media');
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+    xhr.onload = () => {
+      const json = (() => {
+        try {
+          return JSON.parse(xhr.responseText) as { data?: { id: string; mimeType: string }; error?: { message: string } };
+        } catch {
+          return null;
+        }
+      })();
+      if (xhr.status === 201 && json?.data) resolve(json.data);
+      else reject(new Error(json?.error?.message ?? `Upload failed (${xhr.status}).`));
+    };
+    xhr.onerror = () => reject(new Error('Upload failed: cannot reach Parley.'));
+    const form = new FormData();
+    form.append('file', file);
+    xhr.send(form);
+  });
+}
+
+/** Which send type a file becomes on WhatsApp. */
+export function mediaTypeOf(mime: string): 'image' | 'video' | 'audio' | 'document' | 'sticker' {
+  if (mime === 'image/webp') return 'sticker';
+  if (mime.startsWith('image/')) return 'image';
+  if (mime.startsWith('video/')) return 'video';
+  if (mime.startsWith('audio/')) return 'audio';
+  return 'document';
+}
+export const updateContact = (id: string, body: { name?: string; language?: string | null }) => api<Contact>(`/contacts/${id}`, { method: 'PATCH', body });

@@ -76,7 +76,15 @@ function Body(props: { m: Message }) {
 }
 
 /** One message bubble: quote, forwarded mark, ad referral, body, text, reactions, time and ticks. */
-export function MessageBubble(props: { message: Message; quoted?: Message; onRetry?: (m: Message) => void }) {
+const QUICK_REACTIONS = ['👍', '❤️', '🙏'];
+
+export function MessageBubble(props: {
+  message: Message;
+  quoted?: Message;
+  onRetry?: (m: Message) => void;
+  onReply?: (m: Message) => void;
+  onReact?: (m: Message, emoji: string) => void;
+}) {
   const m = () => props.message;
   const ticks = () => statusTicks(m().status);
   return (
@@ -113,6 +121,24 @@ export function MessageBubble(props: { message: Message; quoted?: Message; onRet
           </span>
         </Show>
       </span>
+      <Show when={m().waMessageId && !m().revokedAt && m().type !== 'reaction' && (props.onReply || props.onReact)}>
+        <span class="bubble-actions">
+          <Show when={props.onReply}>
+            <button type="button" class="link" aria-label="Reply to this message" onClick={() => props.onReply?.(m())}>
+              ↩
+            </button>
+          </Show>
+          <Show when={props.onReact}>
+            <For each={QUICK_REACTIONS}>
+              {(emoji) => (
+                <button type="button" class="link" aria-label={`React ${emoji}`} onClick={() => props.onReact?.(m(), emoji)}>
+                  {emoji}
+                </button>
+              )}
+            </For>
+          </Show>
+        </span>
+      </Show>
       <Show when={m().status === 'failed' && m().error}>
         {(err) => (
           <p class="error" role="alert">

@@ -1,6 +1,6 @@
 import { createEffect, createResource, createSignal, For, Match, on, Show, Switch } from 'solid-js';
 import { ApiError } from '../../lib/api/client';
-import { fetchConversation, fetchMessagePage, fetchNotes, fetchOlderMessages, markRead, retryMessage, type Message } from './inbox.api';
+import { fetchConversation, fetchMessagePage, fetchNotes, fetchOlderMessages, markRead, react, retryMessage, type Message } from './inbox.api';
 import { timeline, windowLeft } from './inbox.models';
 import { Composer } from './composer';
 import { ContactPanel } from './contact-panel';
@@ -17,14 +17,34 @@ export function Thread(props: { id: string; meId: string; tick: number; now: num
   const [older, setOlder] = createSignal<Message[]>([]);
   const [cursor, setCursor] = createSignal<string | null | undefined>(undefined);
   const [showContact, setShowContact] = createSignal(false);
+  const [replyTo, setReplyTo] = createSignal<Message | null>(null);
+  const [optimistic, setOptimistic] = createSignal<Message[]>([]);
   const [error, setError] = createSignal<string | null>(null);
   let list: HTMLOListElement | undefined;
 
   const refresh = () => (void refetch(), void refetchConversation(), void refetchNotes());
   createEffect(on(() => props.tick, refresh, { defer: true }));
-  createEffect(on(() => props.id, (id) => (setOlder([]), setCursor(undefined), void markRead(id).catch(() => undefined))));
+  createEffect(on(() => props.id, (id) => (setOlder([]), setCursor(undefined), setReplyTo(null), setOptimistic([]), void markRead(id).catch(() => undefined))));
   const page = () => ready(latest);
-  const messages = () => [...older(), ...(page()?.data ?? []).slice().reverse()];
+  // Bubbles shown at once when sending; they give way to the real message on the next refetch.
+  const messages = () => {
+    const real = [...older(), ...(page()?.data ?? []).slice().reverse()];
+    const pending = optimistic().filter((o) => !real.some((m) => m.direction === 'outbound' && m.text === o.text && Date.parse(m.timestamp) >= Date.parse(o.timestamp) - 5_000));
+    return [...real, ...pending];
+  };
+  const addOptimistic = (text: string) => {
+    const temp = { id: `tmp-${Date.now()}`, conversationId: props.id, direction: 'outbound', type: 'text', text, status: 'queued', timestamp: new Date().toISOString(), error: null, media: null, reactions: [], referral: null, replyTo: null, waMessageId: null, forwarded: false, frequentlyForwarded: false, editedAt: null, revokedAt: null } satisfies Message;
+    setOptimistic((o) => [...o, temp]);
+    return () => setOptimistic((o) => o.filter((m) => m !== temp));
+  };
+  const reactTo = async (m: Message, emoji: string) => {
+    try {
+      await react(props.id, m.id, emoji);
+      refresh();
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : 'Reaction failed.');
+    }
+  };
   const byWaId = () => new Map(messages().filter((m) => m.waMessageId).map((m) => [m.waMessageId!, m]));
   const items = () => timeline(messages(), ready(notes) ?? [], props.now);
   createEffect(on(() => page()?.data.length, () => queueMicrotask(() => list?.scrollTo({ top: list.scrollHeight }))));
@@ -93,7 +113,15 @@ export function Thread(props: { id: string; meId: string; tick: number; now: num
                   )}
                 </Match>
                 <Match when={it.kind === 'message' && it}>
-                  {(mm) => <MessageBubble message={mm().item} quoted={mm().item.replyTo ? byWaId().get(mm().item.replyTo!) : undefined} onRetry={retry} />}
+                  {(mm) => (
+                    <MessageBubble
+                      message={mm().item}
+                      quoted={mm().item.replyTo ? byWaId().get(mm().item.replyTo!) : undefined}
+                      onRetry={retry}
+                      onReply={left() ? setReplyTo : undefined}
+                      onReact={left() ? reactTo : undefined}
+                    />
+                  )}
                 </Match>
               </Switch>
             )}
@@ -105,7 +133,14 @@ export function Thread(props: { id: string; meId: string; tick: number; now: num
           </p>
         </Show>
         <Show when={conv()}>
-          <Composer conversationId={props.id} windowOpen={!!left()} onSent={refresh} />
+          <Composer
+            conversationId={props.id}
+            windowOpen={!!left()}
+            replyTo={replyTo()}
+            onClearReply={() => setReplyTo(null)}
+            onOptimistic={addOptimistic}
+            onSent={refresh}
+          />
         </Show>
       </section>
       <Show when={conv()?.contact}>

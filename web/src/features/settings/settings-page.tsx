@@ -2,6 +2,7 @@ import { A } from '@solidjs/router';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { ApiError } from '../../lib/api/client';
 import { createToken, createUser, fetchChannels, fetchTokens, fetchUsers, revokeToken } from './settings.api';
+import { createCannedReply, deleteCannedReply, fetchCannedReplies } from '../inbox/inbox.api';
 
 const message = (err: unknown) => (err instanceof ApiError ? err.message : 'Something went wrong.');
 
@@ -14,6 +15,8 @@ export function SettingsPage() {
   const [error, setError] = createSignal<string | null>(null);
   const [member, setMember] = createSignal({ email: '', name: '', role: 'agent', password: '' });
   const [tokenName, setTokenName] = createSignal('');
+  const [canned, { refetch: refetchCanned }] = createResource(fetchCannedReplies);
+  const [reply, setReply] = createSignal({ shortcut: '', body: '' });
   const ok = <T,>(r: { state: string; latest: T | undefined }) => (r.state === 'ready' || r.state === 'refreshing' ? r.latest : undefined);
 
   return (
@@ -87,6 +90,38 @@ export function SettingsPage() {
           <button type="submit" class="primary">
             Add member
           </button>
+        </form>
+      </section>
+      <section class="card">
+        <h2>Canned replies</h2>
+        <ul class="plain">
+          <For each={ok(canned)}>
+            {(r) => (
+              <li>
+                <strong>/{r.shortcut}</strong> <span class="muted">{r.body}</span>{' '}
+                <button type="button" class="link" onClick={() => deleteCannedReply(r.id).then(() => refetchCanned(), (err) => setError(message(err)))}>
+                  Delete
+                </button>
+              </li>
+            )}
+          </For>
+        </ul>
+        <form
+          class="grid-form"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            try {
+              await createCannedReply(reply().shortcut, reply().body);
+              setReply({ shortcut: '', body: '' });
+              void refetchCanned();
+            } catch (err) {
+              setError(message(err));
+            }
+          }}
+        >
+          <input aria-label="Shortcut" placeholder="shortcut" required value={reply().shortcut} onInput={(e) => setReply({ ...reply(), shortcut: e.currentTarget.value })} />
+          <input aria-label="Reply text" placeholder="Text inserted by /shortcut" required value={reply().body} onInput={(e) => setReply({ ...reply(), body: e.currentTarget.value })} />
+          <button type="submit">Add reply</button>
         </form>
       </section>
       <section class="card">
