@@ -112,4 +112,24 @@ describe.skipIf(!hasBrowser)('the inbox in a real browser (sandbox)', () => {
     expect(await page.locator('[data-testid=search-message]').count()).toBeGreaterThan(0);
     await context.close();
   }, 90_000);
+
+  it('offers first-run setup when no user exists, and signs the new owner in', async () => {
+    const fresh = await startServer({ WA_PHONE_NUMBER_ID: '106540352242922', WA_ACCESS_TOKEN: 'EAAG-first-run', WA_APP_SECRET: 'first-run-secret', WA_VERIFY_TOKEN: 'first-run-verify', WA_GRAPH_URL: 'http://127.0.0.1:9' });
+    try {
+      await waitForOk(`${fresh.url}/readyz`);
+      const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+      const page = await context.newPage();
+      await page.goto(`${fresh.url}/login`);
+      await page.getByRole('button', { name: 'Create owner account' }).waitFor();
+      await page.getByLabel('Your name').fill('Rosa');
+      await page.getByLabel('Email').fill('rosa@shop.example');
+      await page.getByLabel('Password').fill('a-strong-password');
+      await page.getByRole('button', { name: 'Create owner account' }).click();
+      await page.getByRole('region', { name: 'Conversations' }).waitFor();
+      expect(await page.locator('.topbar-user').textContent()).toContain('Rosa');
+      await context.close();
+    } finally {
+      await fresh.stop();
+    }
+  }, 60_000);
 });

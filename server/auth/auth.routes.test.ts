@@ -214,3 +214,20 @@ describe('login rate limiting', () => {
     expect(other.status).toBe(401);
   });
 });
+
+describe('first run', () => {
+  it('lets the first visitor create the owner once, signed in at once; later attempts are refused', async () => {
+    const t = createTestContext({ env: { WA_PHONE_NUMBER_ID: '1', WA_ACCESS_TOKEN: 't', WA_APP_SECRET: 's', WA_VERIFY_TOKEN: 'v' } });
+    expect((await (await t.request('/api/v1/system/status')).json()).data.needsSetup).toBe(true);
+    const body = { email: 'Founder@Shop.example', name: 'Founder', password: 'first-run-pass' };
+    const [a, b] = await Promise.all([t.request('/api/v1/auth/setup', { body }), t.request('/api/v1/auth/setup', { body: { ...body, email: 'rival@shop.example' } })]);
+    expect([a.status, b.status].sort()).toEqual([201, 409]);
+    const winner = a.status === 201 ? a : b;
+    expect((await winner.json()).data.user).toMatchObject({ role: 'owner' });
+    const cookie = sessionCookie(winner)!;
+    expect((await t.request('/api/v1/me', { cookie })).status).toBe(200);
+    expect(t.deps.users.count()).toBe(1);
+    expect((await (await t.request('/api/v1/system/status')).json()).data.needsSetup).toBe(false);
+    expect((await t.request('/api/v1/auth/setup', { body: { ...body, email: 'late@shop.example' } })).status).toBe(409);
+  });
+});

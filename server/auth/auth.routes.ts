@@ -3,11 +3,11 @@ import { getCookie } from 'hono/cookie';
 import type { AppDeps } from '../deps.js';
 import { toIso } from '../lib/clock.js';
 import { clientIp } from '../lib/client-ip.js';
-import { AppError, notFound, tooManyRequests, unauthorized } from '../lib/errors.js';
+import { AppError, conflict, notFound, tooManyRequests, unauthorized } from '../lib/errors.js';
 import { readJson, type AppEnv } from '../lib/http.js';
 import { clearSessionCookie, currentAuth, requireAuth, requireRole, setSessionCookie } from './auth.middleware.js';
 import { burnPasswordCheck, verifyPassword } from './auth.passwords.js';
-import { createApiTokenBody, loginBody } from './auth.schemas.js';
+import { createApiTokenBody, loginBody, setupBody } from './auth.schemas.js';
 import { hashToken, SESSION_COOKIE } from './auth.sessions.js';
 import { userToJson } from './auth.users.js';
 
@@ -40,6 +40,17 @@ export function createAuthRoutes(deps: AppDeps) {
       const session = sessions.create(user.id, { ip, userAgent: c.req.header('user-agent') });
       setSessionCookie(c, session.token, session.expiresAt, secure);
       return c.json({ data: { user: userToJson(user), expiresAt: toIso(session.expiresAt) } });
+    })
+
+    /** First run: with no user at all, the first visitor creates the owner account and is signed in. */
+    .post('/auth/setup', async (c) => {
+      const body = await readJson(c, setupBody);
+      const user = await users.createFirstOwner(body);
+      if (!user) throw conflict('auth.already_set_up', 'Parley already has an owner. Sign in instead.');
+      const session = sessions.create(user.id, { ip: clientIp(c, config.trustProxy), userAgent: c.req.header('user-agent') });
+      setSessionCookie(c, session.token, session.expiresAt, secure);
+      deps.logger.info('owner account created at first run', { email: user.email });
+      return c.json({ data: { user: userToJson(user), expiresAt: toIso(session.expiresAt) } }, 201);
     })
 
     .post('/auth/logout', (c) => {

@@ -23,3 +23,9 @@ export const createUserBody = z.object({
   role: z.enum(USER_ROLES.filter((r) => r !== 'owner') as ['admin', 'agent']),
   password: passwordSchema,
 });
+
+export const setupBody = z.object({
+  email: z.email('must be an email address').max(320),
+  name: z.string().trim().max(200).optional(),
+  password: passwordSchema,
+});

@@ -54,6 +54,22 @@ export function createUserStore(db: Db, clock: Clock) {
       return row;
     },
 
+    /**
+     * First-run setup: creates the owner only while no user exists. The check and the insert run in one
+     * synchronous step after hashing, so two racing setups cannot both succeed.
+     */
+    async createFirstOwner(input: { email: string; name?: string; password: string }): Promise<UserRow | null> {
+      const passwordHash = await hashPassword(input.password);
+      const now = clock.now();
+      const email = input.email.trim().toLowerCase();
+      const row: UserRow = { id: newId('usr'), email, name: input.name?.trim() || email.split('@')[0]!, role: 'owner', passwordHash, disabledAt: null, createdAt: now, updatedAt: now };
+      return db.$client.transaction(() => {
+        if (this.count() > 0) return null;
+        db.insert(users).values(row).run();
+        return row;
+      })();
+    },
+
     async setPassword(userId: string, password: string): Promise<void> {
       const passwordHash = await hashPassword(password);
       db.update(users).set({ passwordHash, updatedAt: clock.now() }).where(eq(users.id, userId)).run();

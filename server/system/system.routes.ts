@@ -37,6 +37,8 @@ export function createSystemRoutes(deps: AppDeps) {
         webhookUrl: `${deps.config.publicUrl}/webhooks/whatsapp`,
         // Only in sandbox, and only while the demo account exists: there is nothing real behind it.
         demoLogin: sandbox && deps.users.findByEmail(DEMO_LOGIN.email) ? DEMO_LOGIN : null,
+        // No user at all: the sign-in page offers to create the owner account instead.
+        needsSetup: deps.users.count() === 0,
       },
     }),
   );

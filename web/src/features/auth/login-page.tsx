@@ -1,7 +1,7 @@
 import { useNavigate, useSearchParams } from '@solidjs/router';
 import { createResource, createSignal, Show } from 'solid-js';
 import { ApiError } from '../../lib/api/client';
-import { fetchSystemStatus, login } from './auth.api';
+import { fetchSystemStatus, login, setupOwner } from './auth.api';
 
 /** Sign-in form; in sandbox mode it shows the demo login and fills it in on request. */
 export function LoginPage() {
@@ -13,12 +13,15 @@ export function LoginPage() {
   const [error, setError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
 
+  const [name, setName] = createSignal('');
+  const setup = () => status.state === 'ready' && status()?.needsSetup === true;
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      await login(email(), password());
+      if (setup()) await setupOwner({ email: email(), name: name(), password: password() });
+      else await login(email(), password());
       const next = typeof params.next === 'string' && params.next.startsWith('/') ? params.next : '/';
       navigate(next, { replace: true });
     } catch (err) {
@@ -33,6 +36,15 @@ export function LoginPage() {
       <form class="card login-card" onSubmit={submit} aria-labelledby="login-title">
         <h1 id="login-title" class="brand">Parley</h1>
         <p class="muted">WhatsApp conversations, owned and followed up.</p>
+        <Show when={setup()}>
+          <div class="notice" role="note">
+            <strong>Welcome!</strong> Create the owner account for this Parley. You can invite your team afterwards.
+          </div>
+          <label>
+            Your name
+            <input name="name" autocomplete="name" value={name()} onInput={(e) => setName(e.currentTarget.value)} />
+          </label>
+        </Show>
         <Show when={status.state === 'ready' && status()?.demoLogin}>
           {(demo) => (
             <div class="notice" role="note">
@@ -52,7 +64,8 @@ export function LoginPage() {
           <input
             type="password"
             name="password"
-            autocomplete="current-password"
+            autocomplete={setup() ? 'new-password' : 'current-password'}
+            minLength={setup() ? 8 : undefined}
             required
             value={password()}
             onInput={(e) => setPassword(e.currentTarget.value)}
@@ -64,7 +77,7 @@ export function LoginPage() {
           </p>
         </Show>
         <button type="submit" class="primary" disabled={busy()}>
-          {busy() ? 'Signing in…' : 'Sign in'}
+          {busy() ? 'Please wait…' : setup() ? 'Create owner account' : 'Sign in'}
         </button>
       </form>
     </main>
