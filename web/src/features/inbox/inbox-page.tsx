@@ -45,8 +45,8 @@ export function InboxPage() {
           {(user) => (
             <span class="topbar-user">
               <Show when={pushSupported() && Notification.permission === 'default' && !pushState()}>
-                <button type="button" class="link" onClick={() => enablePush().then(() => setPushState('on'), (e: Error) => setPushState(e.message))}>
-                  Enable notifications
+                <button type="button" class="icon" aria-label="Enable notifications" title="Enable notifications" onClick={() => enablePush().then(() => setPushState('on'), (e: Error) => setPushState(e.message))}>
+                  🔔
                 </button>
               </Show>
               <Show when={pushState() && pushState() !== 'on'}>

@@ -46,7 +46,8 @@ export function Thread(props: { id: string; meId: string; tick: number; now: num
     }
   };
   const byWaId = () => new Map(messages().filter((m) => m.waMessageId).map((m) => [m.waMessageId!, m]));
-  const items = () => timeline(messages(), ready(notes) ?? [], props.now);
+  // Our own reactions are messages too (they have a send status), but they show under their target.
+  const items = () => timeline(messages().filter((m) => m.type !== 'reaction'), ready(notes) ?? [], props.now);
   createEffect(on(() => page()?.data.length, () => queueMicrotask(() => list?.scrollTo({ top: list.scrollHeight }))));
 
   const conv = () => ready(conversation);
