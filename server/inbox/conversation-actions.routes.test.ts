@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTestContext } from '../testing.js';
 import { upsertTemplates } from '../templates/templates.repository.js';
+import { wakeSnoozed } from './conversations.repository.js';
 
 async function setup() {
   const t = createTestContext();
@@ -27,6 +28,11 @@ describe('conversation actions', () => {
     expect((await patch({ status: 'snoozed' })).status).toBe(400);
     const until = new Date(t.clock.now() + 3600_000).toISOString();
     expect((await (await patch({ status: 'snoozed', snoozedUntil: until })).json()).data).toMatchObject({ status: 'snoozed', snoozedUntil: until });
+    t.clock.advance(3600_000 - 1);
+    expect(wakeSnoozed(t.db, t.clock.now())).toEqual([]);
+    t.clock.advance(1);
+    expect(wakeSnoozed(t.db, t.clock.now())).toEqual(['cv_1']);
+    expect((await (await t.request('/api/v1/conversations/cv_1', { cookie })).json()).data).toMatchObject({ status: 'open', snoozedUntil: null });
     expect((await (await patch({ status: 'resolved' })).json()).data.resolvedAt).not.toBeNull();
     expect((await (await t.request('/api/v1/conversations?status=resolved', { cookie })).json()).data).toHaveLength(1);
     expect((await (await patch({ status: 'open' })).json()).data).toMatchObject({ status: 'open', resolvedAt: null });

@@ -137,3 +137,14 @@ export function conversationToJson(c: ConversationRow, now: number) {
     createdAt: toIso(c.createdAt),
   };
 }
+
+/** Reopens snoozed conversations whose time has come; returns their ids (for live updates). */
+export function wakeSnoozed(db: Db, now: number): string[] {
+  return db
+    .update(conversations)
+    .set({ status: 'open', snoozedUntil: null, updatedAt: now })
+    .where(and(eq(conversations.status, 'snoozed'), lt(conversations.snoozedUntil, now + 1)))
+    .returning({ id: conversations.id })
+    .all()
+    .map((r) => r.id);
+}

@@ -1,5 +1,6 @@
 import type { AppDeps } from '../deps.js';
 import type { Schedule } from '../jobs/jobs.schedules.js';
+import { wakeSnoozed } from '../inbox/conversations.repository.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -9,6 +10,7 @@ export const SYSTEM_SCHEDULES: readonly Schedule[] = [
   { name: 'system.wal-checkpoint', cron: '* * * * *', queue: 'system.wal-checkpoint' },
   { name: 'jobs.purge-done', cron: '7 * * * *', queue: 'jobs.purge-done' },
   { name: 'auth.purge-sessions', cron: '23 3 * * *', queue: 'auth.purge-sessions' },
+  { name: 'inbox.wake-snoozed', cron: '* * * * *', queue: 'inbox.wake-snoozed' },
 ];
 
 /** Registers the handlers of the housekeeping queues. */
@@ -22,5 +24,8 @@ export function registerSystemJobs(deps: AppDeps): void {
   });
   deps.worker.register('auth.purge-sessions', () => {
     deps.sessions.purgeExpired();
+  });
+  deps.worker.register('inbox.wake-snoozed', () => {
+    for (const id of wakeSnoozed(deps.db, deps.clock.now())) deps.bus.publish({ type: 'conversation.updated', conversationId: id, data: { id } });
   });
 }

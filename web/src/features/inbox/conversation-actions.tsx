@@ -13,10 +13,13 @@ export function ConversationActions(props: { conversation: Conversation & { assi
       props.onError(err instanceof ApiError ? err.message : 'The change could not be saved.');
     }
   };
-  const tomorrow = () => {
+  /** Snooze presets: in an hour, this evening, tomorrow morning, next Monday morning. */
+  const snoozeUntil = (choice: string) => {
     const d = new Date();
-    d.setDate(d.getDate() + 1);
-    d.setHours(9, 0, 0, 0);
+    if (choice === 'hour') d.setHours(d.getHours() + 1);
+    if (choice === 'evening') d.setHours(Math.max(d.getHours() + 1, 18), 0, 0, 0);
+    if (choice === 'tomorrow') (d.setDate(d.getDate() + 1), d.setHours(9, 0, 0, 0));
+    if (choice === 'week') (d.setDate(d.getDate() + ((8 - d.getDay()) % 7 || 7)), d.setHours(9, 0, 0, 0));
     return d.toISOString();
   };
   return (
@@ -44,9 +47,21 @@ export function ConversationActions(props: { conversation: Conversation & { assi
           </button>
         }
       >
-        <button type="button" onClick={() => act({ status: 'snoozed', snoozedUntil: tomorrow() })}>
-          Snooze
-        </button>
+        <select
+          aria-label="Snooze"
+          value=""
+          onChange={(e) => {
+            const choice = e.currentTarget.value;
+            e.currentTarget.value = '';
+            if (choice) void act({ status: 'snoozed', snoozedUntil: snoozeUntil(choice) });
+          }}
+        >
+          <option value="">Snooze…</option>
+          <option value="hour">1 hour</option>
+          <option value="evening">This evening</option>
+          <option value="tomorrow">Tomorrow 9:00</option>
+          <option value="week">Next Monday 9:00</option>
+        </select>
         <button type="button" onClick={() => act({ status: 'pending' })}>
           Waiting
         </button>

@@ -23,6 +23,10 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   } catch {
     throw new ApiError(0, 'network.unreachable', 'Cannot reach Parley. Check your connection.');
   }
+  // A session that expired mid-use: back to sign-in, and back here afterwards.
+  if (res.status === 401 && !path.startsWith('/auth/') && path !== '/me' && !location.pathname.startsWith('/login')) {
+    location.assign(`/login?next=${encodeURIComponent(location.pathname)}`);
+  }
   if (res.status === 204) return undefined as T;
   const json = (await res.json().catch(() => null)) as { data?: T; error?: { code: string; message: string } } | null;
   if (!res.ok || !json || json.error) {
