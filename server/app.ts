@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { authenticate, csrfGuard } from './auth/auth.middleware.js';
 import { createAuthRoutes } from './auth/auth.routes.js';
 import { createUsersRoutes } from './auth/users.routes.js';
+import { createInvitationsRoutes } from './auth/invitations.routes.js';
 import type { AppDeps } from './deps.js';
 import { createJobsRoutes } from './jobs/jobs.routes.js';
 import { AppError, errorBody } from './lib/errors.js';
@@ -67,6 +68,7 @@ export function createApp(deps: AppDeps) {
   api.route('/', createSystemRoutes(deps));
   api.route('/', createAuthRoutes(deps));
   api.route('/', createUsersRoutes(deps));
+  api.route('/', createInvitationsRoutes(deps));
   api.route('/', createJobsRoutes(deps));
   api.route('/', createChannelsRoutes(deps));
   api.route('/', createContactsRoutes(deps));

@@ -127,6 +127,22 @@ describe.skipIf(!hasBrowser)('the inbox in a real browser (sandbox)', () => {
       await page.getByRole('button', { name: 'Create owner account' }).click();
       await page.getByRole('region', { name: 'Conversations' }).waitFor();
       expect(await page.locator('.topbar-user').textContent()).toContain('Rosa');
+
+      // The owner invites a teammate by link; the teammate joins from another browser.
+      await page.getByRole('link', { name: 'Settings' }).click();
+      await page.getByLabel('Invitee email').fill('teo@shop.example');
+      await page.getByRole('button', { name: 'Create invitation link' }).click();
+      const link = (await page.locator('.notice code').textContent())!;
+      expect(link).toMatch(/\/invite\//);
+      const teammate = await browser.newContext({ viewport: { width: 390, height: 844 } });
+      const tp = await teammate.newPage();
+      await tp.goto(link.replace(/^http:\/\/localhost:\d+/, fresh.url));
+      await tp.getByLabel('Your name').fill('Teo');
+      await tp.getByLabel('Choose a password').fill('teo-password-1');
+      await tp.getByRole('button', { name: 'Join' }).click();
+      await tp.getByRole('region', { name: 'Conversations' }).waitFor();
+      expect(await tp.locator('.topbar-user').textContent()).toContain('Teo');
+      await teammate.close();
       await context.close();
     } finally {
       await fresh.stop();

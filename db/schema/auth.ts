@@ -54,3 +54,15 @@ export const apiTokens = sqliteTable(
   },
   (t) => [index('api_tokens_user_idx').on(t.userId)],
 );
+
+/** A link an admin shares with a new teammate; they choose their own password when they open it. */
+export const invitations = sqliteTable('invitations', {
+  id: text('id').primaryKey(),
+  email: text('email').notNull(),
+  role: text('role', { enum: USER_ROLES }).notNull(),
+  tokenHash: text('token_hash').notNull().unique(),
+  invitedBy: text('invited_by'),
+  createdAt: integer('created_at').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+  acceptedAt: integer('accepted_at'),
+});

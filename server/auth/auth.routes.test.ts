@@ -231,3 +231,30 @@ describe('first run', () => {
     expect((await t.request('/api/v1/auth/setup', { body: { ...body, email: 'late@shop.example' } })).status).toBe(409);
   });
 });
+
+describe('invitations', () => {
+  it('turns a shared link into a signed-in teammate once; used or expired links are refused', async () => {
+    const t = createTestContext();
+    const admin = await t.signIn('admin');
+    const created = await t.request('/api/v1/invitations', { cookie: admin.cookie, body: { email: 'New.Agent@shop.example', role: 'agent' } });
+    expect(created.status).toBe(201);
+    const { url } = (await created.json()).data;
+    expect(url).toMatch(/^http:\/\/parley\.test\/invite\/[a-z2-7]{32}$/);
+    const token = url.split('/').pop();
+    expect(JSON.stringify(t.db.$client.prepare('SELECT * FROM invitations').all())).not.toContain(token);
+
+    expect((await (await t.request(`/api/v1/invitations/by-token/${token}`)).json()).data).toMatchObject({ email: 'new.agent@shop.example', role: 'agent' });
+    expect((await t.request(`/api/v1/invitations/by-token/${token}/accept`, { body: { name: 'Nia', password: 'short' } })).status).toBe(400);
+    const accepted = await t.request(`/api/v1/invitations/by-token/${token}/accept`, { body: { name: 'Nia', password: 'nia-password-1' } });
+    expect(accepted.status).toBe(201);
+    const me = await (await t.request('/api/v1/me', { cookie: sessionCookie(accepted)! })).json();
+    expect(me.data).toMatchObject({ email: 'new.agent@shop.example', name: 'Nia', role: 'agent' });
+    expect((await t.request(`/api/v1/invitations/by-token/${token}/accept`, { body: { name: 'Again', password: 'nia-password-2' } })).status).toBe(404);
+
+    const other = (await (await t.request('/api/v1/invitations', { cookie: admin.cookie, body: { email: 'late@shop.example', role: 'agent' } })).json()).data;
+    t.clock.advance(7 * 24 * 3600_000 + 1);
+    expect((await t.request(`/api/v1/invitations/by-token/${other.url.split('/').pop()}`)).status).toBe(404);
+    const agent = await t.signIn('agent', 'agent2@parley.test');
+    expect((await t.request('/api/v1/invitations', { cookie: agent.cookie, body: { email: 'x@y.co', role: 'agent' } })).status).toBe(403);
+  });
+});

@@ -1,7 +1,7 @@
 import { A } from '@solidjs/router';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { ApiError } from '../../lib/api/client';
-import { createToken, createUser, fetchChannels, fetchTokens, fetchUsers, revokeToken } from './settings.api';
+import { createToken, createUser, fetchChannels, fetchTokens, fetchUsers, invite, revokeToken } from './settings.api';
 import { createCannedReply, deleteCannedReply, fetchCannedReplies } from '../inbox/inbox.api';
 
 const message = (err: unknown) => (err instanceof ApiError ? err.message : 'Something went wrong.');
@@ -15,6 +15,8 @@ export function SettingsPage() {
   const [error, setError] = createSignal<string | null>(null);
   const [member, setMember] = createSignal({ email: '', name: '', role: 'agent', password: '' });
   const [tokenName, setTokenName] = createSignal('');
+  const [invitee, setInvitee] = createSignal({ email: '', role: 'agent' });
+  const [inviteUrl, setInviteUrl] = createSignal<string | null>(null);
   const [canned, { refetch: refetchCanned }] = createResource(fetchCannedReplies);
   const [reply, setReply] = createSignal({ shortcut: '', body: '' });
   const ok = <T,>(r: { state: string; latest: T | undefined }) => (r.state === 'ready' || r.state === 'refreshing' ? r.latest : undefined);
@@ -66,6 +68,35 @@ export function SettingsPage() {
             )}
           </For>
         </ul>
+        <h3>Invite by link</h3>
+        <Show when={inviteUrl()}>
+          <p class="notice">
+            Share this link (valid 7 days, shown once): <code>{inviteUrl()}</code>
+          </p>
+        </Show>
+        <form
+          class="grid-form"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            setError(null);
+            try {
+              setInviteUrl((await invite(invitee().email, invitee().role)).url ?? null);
+              setInvitee({ email: '', role: 'agent' });
+            } catch (err) {
+              setError(message(err));
+            }
+          }}
+        >
+          <input aria-label="Invitee email" type="email" placeholder="teammate@example.com" required value={invitee().email} onInput={(e) => setInvitee({ ...invitee(), email: e.currentTarget.value })} />
+          <select aria-label="Invitee role" value={invitee().role} onChange={(e) => setInvitee({ ...invitee(), role: e.currentTarget.value })}>
+            <option value="agent">Agent</option>
+            <option value="admin">Admin</option>
+          </select>
+          <button type="submit" class="primary">
+            Create invitation link
+          </button>
+        </form>
+        <h3>Or add directly</h3>
         <form
           class="grid-form"
           onSubmit={async (e) => {
@@ -87,9 +118,7 @@ export function SettingsPage() {
             <option value="admin">Admin</option>
           </select>
           <input aria-label="Initial password" type="password" placeholder="Initial password (8+)" required value={member().password} onInput={(e) => setMember({ ...member(), password: e.currentTarget.value })} />
-          <button type="submit" class="primary">
-            Add member
-          </button>
+          <button type="submit">Add member</button>
         </form>
       </section>
       <section class="card">

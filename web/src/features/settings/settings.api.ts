@@ -33,3 +33,14 @@ export const createUser = (body: { email: string; name: string; role: string; pa
 export const fetchTokens = () => api<ApiToken[]>('/api-tokens');
 export const createToken = (name: string) => api<ApiToken & { token: string }>('/api-tokens', { method: 'POST', body: { name } });
 export const revokeToken = (id: string) => api<void>(`/api-tokens/${id}`, { method: 'DELETE' });
+export interface Invitation {
+  id: string;
+  email: string;
+  role: string;
+  expiresAt: string;
+  url?: string;
+}
+export const fetchInvitations = () => api<Invitation[]>('/invitations');
+export const invite = (email: string, role: string) => api<Invitation>('/invitations', { method: 'POST', body: { email, role } });
+export const fetchInvitation = (token: string) => api<{ email: string; role: string; expiresAt: string }>(`/invitations/by-token/${token}`);
+export const acceptInvitation = (token: string, name: string, password: string) => api<unknown>(`/invitations/by-token/${token}/accept`, { method: 'POST', body: { name, password } });
