@@ -1,6 +1,7 @@
-import { createSignal, For, Show } from 'solid-js';
+import { A } from '@solidjs/router';
+import { createResource, createSignal, For, Show } from 'solid-js';
 import { ApiError } from '../../lib/api/client';
-import { addTag, removeTag, updateContact, type Contact } from './inbox.api';
+import { addTag, fetchContactConversations, removeTag, updateContact, type Contact } from './inbox.api';
 
 type FullContact = Contact & {
   userId?: string | null;
@@ -12,8 +13,9 @@ type FullContact = Contact & {
 };
 
 /** Who the customer is: identity, tags, consent, where they came from. */
-export function ContactPanel(props: { contact: FullContact; onChange: () => void }) {
+export function ContactPanel(props: { contact: FullContact; conversationId: string; onChange: () => void }) {
   const [tag, setTag] = createSignal('');
+  const [others] = createResource(() => props.contact.id, (id) => fetchContactConversations(id).catch(() => []));
   const [error, setError] = createSignal<string | null>(null);
   const c = () => props.contact;
   const run = async (p: Promise<unknown>) => {
@@ -79,6 +81,20 @@ export function ContactPanel(props: { contact: FullContact; onChange: () => void
         <input aria-label="New tag" placeholder="Add a tag" value={tag()} onInput={(e) => setTag(e.currentTarget.value)} />
         <button type="submit">Add</button>
       </form>
+      <Show when={(others() ?? []).filter((o) => o.id !== props.conversationId).length}>
+        <h4>Other conversations</h4>
+        <ul class="plain">
+          <For each={(others() ?? []).filter((o) => o.id !== props.conversationId)}>
+            {(o) => (
+              <li>
+                <A href={`/c/${o.id}`}>
+                  {o.status} · {o.lastMessage?.text ?? 'no messages'}
+                </A>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
       <Show when={error()}>
         <p class="error" role="alert">
           {error()}

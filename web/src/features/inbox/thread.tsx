@@ -147,7 +147,7 @@ export function Thread(props: { id: string; meId: string; tick: number; now: num
       <Show when={conv()?.contact}>
         {(contact) => (
           <div class={`contact-column ${showContact() ? 'open' : ''}`}>
-            <ContactPanel contact={contact()} onChange={refresh} />
+            <ContactPanel contact={contact()} conversationId={props.id} onChange={refresh} />
           </div>
         )}
       </Show>
