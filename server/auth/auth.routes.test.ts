@@ -258,3 +258,16 @@ describe('invitations', () => {
     expect((await t.request('/api/v1/invitations', { cookie: agent.cookie, body: { email: 'x@y.co', role: 'agent' } })).status).toBe(403);
   });
 });
+
+describe('invitation races', () => {
+  it('a revoked invitation cannot be accepted even if it was valid when the request started', async () => {
+    const t = createTestContext();
+    const admin = await t.signIn('admin');
+    const { data } = await (await t.request('/api/v1/invitations', { cookie: admin.cookie, body: { email: 'race@shop.example', role: 'agent' } })).json();
+    const token = data.url.split('/').pop();
+    const accepting = t.request(`/api/v1/invitations/by-token/${token}/accept`, { body: { name: 'Race', password: 'race-password' } });
+    await t.request(`/api/v1/invitations/${data.id}`, { method: 'DELETE', cookie: admin.cookie }); // while the password hashes
+    expect((await accepting).status).toBe(404);
+    expect(t.deps.users.findByEmail('race@shop.example')).toBeNull();
+  });
+});

@@ -1,6 +1,6 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { users, type UserRole } from '../../db/schema/auth.js';
+import { invitations, users, type UserRole } from '../../db/schema/auth.js';
 import type { Clock } from '../lib/clock.js';
 import { toIso } from '../lib/clock.js';
 import { conflict } from '../lib/errors.js';
@@ -66,6 +66,27 @@ export function createUserStore(db: Db, clock: Clock) {
       return db.$client.transaction(() => {
         if (this.count() > 0) return null;
         db.insert(users).values(row).run();
+        return row;
+      })();
+    },
+
+    /**
+     * Creates a user from an invitation: the password is hashed first, then claiming the invitation and
+     * inserting the user happen in one synchronous transaction, so a revoked, expired or already used
+     * invitation can never yield an account. Returns null when the invitation was not claimable.
+     */
+    async createFromInvitation(invitationId: string, input: { email: string; name: string; role: UserRole; password: string }): Promise<UserRow | null> {
+      const passwordHash = await hashPassword(input.password);
+      const now = clock.now();
+      const row: UserRow = { id: newId('usr'), email: input.email, name: input.name, role: input.role, passwordHash, disabledAt: null, createdAt: now, updatedAt: now };
+      return db.$client.transaction(() => {
+        const claimed = db
+          .update(invitations)
+          .set({ acceptedAt: now })
+          .where(and(eq(invitations.id, invitationId), isNull(invitations.acceptedAt), gt(invitations.expiresAt, now)))
+          .run();
+        if (claimed.changes !== 1) return null;
+        if (db.insert(users).values(row).onConflictDoNothing().run().changes === 0) throw conflict('users.email_taken', `A user with email ${input.email} already exists.`);
         return row;
       })();
     },

@@ -59,8 +59,8 @@ export function createInvitationsRoutes(deps: AppDeps) {
     .post('/invitations/by-token/:token/accept', async (c) => {
       const row = live(c.req.param('token'));
       const body = await readJson(c, acceptBody);
-      const user = await deps.users.create({ email: row.email, name: body.name, role: row.role, password: body.password });
-      db.update(invitations).set({ acceptedAt: clock.now() }).where(eq(invitations.id, row.id)).run();
+      const user = await deps.users.createFromInvitation(row.id, { email: row.email, name: body.name, role: row.role, password: body.password });
+      if (!user) throw notFound('invitations.not_found', 'This invitation link is invalid, used or expired. Ask for a new one.');
       const session = deps.sessions.create(user.id, { ip: clientIp(c, deps.config.trustProxy), userAgent: c.req.header('user-agent') });
       setSessionCookie(c, session.token, session.expiresAt, deps.config.secureCookies);
       return c.json({ data: { user: userToJson(user) } }, 201);

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, like, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { prepared, type Db } from '../../db/client.js';
 import { contactIdentities, contacts, contactTags } from '../../db/schema/contacts.js';
 import { toIso } from '../lib/clock.js';
@@ -149,7 +149,7 @@ export function listContacts(db: Db, f: { phone?: string; q?: string; tag?: stri
   if (f.phone) where.push(eq(contacts.phone, f.phone));
   if (f.q) {
     const pattern = `%${f.q.replace(/[%_\\]/g, (m) => '\\' + m)}%`;
-    where.push(or(sql`${contacts.name} LIKE ${pattern} ESCAPE '\\'`, sql`${contacts.phone} LIKE ${pattern} ESCAPE '\\'`, like(contacts.username, pattern)));
+    where.push(or(sql`${contacts.name} LIKE ${pattern} ESCAPE '\\'`, sql`${contacts.phone} LIKE ${pattern} ESCAPE '\\'`, sql`${contacts.username} LIKE ${pattern} ESCAPE '\\'`));
   }
   if (f.tag) where.push(inArray(contacts.id, db.select({ id: contactTags.contactId }).from(contactTags).where(eq(contactTags.tag, f.tag))));
   if (f.before) where.push(or(lt(contacts.createdAt, f.before.at), and(eq(contacts.createdAt, f.before.at), lt(contacts.id, f.before.id))));

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, like, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, or, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { inTransaction } from '../../db/client.js';
@@ -129,7 +129,7 @@ export function createConversationActionsRoutes(deps: AppDeps) {
       const contactRows = db
         .select()
         .from(contacts)
-        .where(or(sql`${contacts.name} LIKE ${pattern} ESCAPE '\\'`, sql`${contacts.phone} LIKE ${pattern} ESCAPE '\\'`, like(contacts.username, pattern)))
+        .where(or(sql`${contacts.name} LIKE ${pattern} ESCAPE '\\'`, sql`${contacts.phone} LIKE ${pattern} ESCAPE '\\'`, sql`${contacts.username} LIKE ${pattern} ESCAPE '\\'`))
         .orderBy(desc(contacts.updatedAt))
         .limit(20)
         .all();

@@ -76,3 +76,31 @@ describe('web push', () => {
     expect(t.deps.jobs.claim(PUSH_NOTIFY_QUEUE, 10, 60_000)).toHaveLength(0);
   });
 });
+
+describe('push endpoints', () => {
+  it.each([
+    ['https://fcm.googleapis.com/fcm/send/abc', false, true],
+    ['https://web.push.apple.com/QGx', false, true],
+    ['http://fcm.googleapis.com/fcm/send/abc', false, false],
+    ['https://10.0.0.5/push', false, false],
+    ['https://169.254.169.254/latest', false, false],
+    ['https://[::1]/x', false, false],
+    ['http://localhost@evil.example/', false, false],
+    ['https://localhost.evil.example/', false, true], // a public name that merely starts with "localhost"
+    ['https://printer.local/x', false, false],
+    ['http://127.0.0.1:9999/push', false, false],
+    ['http://127.0.0.1:9999/push', true, true],
+    ['not a url', true, false],
+  ])('%s (sandbox %s) → %s', async (url, sandbox, ok) => {
+    const { acceptablePushEndpoint } = await import('./push.routes.js');
+    expect(acceptablePushEndpoint(url, sandbox)).toBe(ok);
+  });
+
+  it('refuses keys browsers would never produce', async () => {
+    const t = createTestContext({ vapid: { ...webpush.generateVAPIDKeys(), subject: 'mailto:x@y.z' } });
+    const { cookie } = await t.signIn('agent');
+    const res = await t.request('/api/v1/push/subscriptions', { cookie, body: { endpoint: 'https://fcm.googleapis.com/fcm/send/a', keys: { p256dh: 'a'.repeat(20), auth: 'b'.repeat(22) } } });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.message).toMatch(/^keys\.p256dh:/);
+  });
+});

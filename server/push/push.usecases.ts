@@ -30,15 +30,16 @@ export async function notifyNewMessageJob(deps: { db: Db; logger: Logger; vapid:
     .where(eq(messages.id, payload.messageId))
     .get();
   if (!row) return;
-  const recipients = row.assigneeId ? [row.assigneeId] : db.select({ id: users.id }).from(users).where(isNull(users.disabledAt)).all().map((u) => u.id);
+  const active = db.select({ id: users.id }).from(users).where(isNull(users.disabledAt)).all().map((u) => u.id);
+  const recipients = row.assigneeId ? active.filter((id) => id === row.assigneeId) : active;
   const subs = recipients.length ? db.select().from(pushSubscriptions).where(inArray(pushSubscriptions.userId, recipients)).all() : [];
   const body = JSON.stringify({ title: row.name ?? row.phone ?? 'New message', body: row.text ?? `[${row.type}]`, conversationId: row.conversationId });
   for (const sub of subs) {
     // web-push encrypts (aes128gcm) and signs (VAPID); the request itself goes through fetch, which also
     // reaches the plain-http push services tests stand up on loopback.
-    const req = webpush.generateRequestDetails({ endpoint: sub.endpoint, keys: { p256dh: sub.p256dh, auth: sub.auth } }, body, { vapidDetails: vapid, TTL: 3600 });
     let status = 0;
     try {
+      const req = webpush.generateRequestDetails({ endpoint: sub.endpoint, keys: { p256dh: sub.p256dh, auth: sub.auth } }, body, { vapidDetails: vapid, TTL: 3600 });
       const res = await fetch(req.endpoint, { method: req.method, headers: req.headers as Record<string, string>, body: req.body as Buffer | null, signal: AbortSignal.timeout(10_000) });
       status = res.status;
       await res.body?.cancel();

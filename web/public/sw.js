@@ -37,7 +37,8 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(
       fetch(event.request)
         .then((res) => {
-          if (res.ok) caches.open(SHELL).then((cache) => cache.put('/', res.clone()));
+          // Only the app's HTML is the shell (not /healthz or any other JSON opened in a tab).
+          if (res.ok && (res.headers.get('content-type') || '').startsWith('text/html')) caches.open(SHELL).then((cache) => cache.put('/', res.clone()));
           return res;
         })
         .catch(() => caches.match('/')),
@@ -62,8 +63,16 @@ self.addEventListener('notificationclick', (event) => {
   event.notification.close();
   const target = event.notification.data?.url || '/';
   event.waitUntil(
-    self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((windows) => {
-      for (const w of windows) if ('focus' in w) return w.navigate(target).then((c) => c && c.focus());
+    self.clients.matchAll({ type: 'window' }).then(async (windows) => {
+      // navigate() only works on windows this worker controls; anything else opens a new window.
+      for (const w of windows) {
+        try {
+          const client = await w.navigate(target);
+          if (client) return client.focus();
+        } catch {
+          // not ours: fall through
+        }
+      }
       return self.clients.openWindow(target);
     }),
   );

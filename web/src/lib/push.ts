@@ -19,3 +19,13 @@ export async function enablePush(): Promise<void> {
   const subscription = await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(publicKey) });
   await api('/push/subscriptions', { method: 'POST', body: subscription.toJSON() });
 }
+
+/** Forgets this device's subscription, on the server and in the browser (at sign-out). */
+export async function disablePush(): Promise<void> {
+  if (!pushSupported()) return;
+  const registration = await navigator.serviceWorker.getRegistration();
+  const subscription = await registration?.pushManager.getSubscription();
+  if (!subscription) return;
+  await api('/push/subscriptions', { method: 'DELETE', body: { endpoint: subscription.endpoint } }).catch(() => undefined);
+  await subscription.unsubscribe();
+}

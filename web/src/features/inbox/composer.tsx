@@ -34,14 +34,15 @@ export function Composer(props: {
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
+    const conversationId = props.conversationId;
     const text = draft().trim();
     if (!text) return;
     setBusy(true);
     setError(null);
     const undo = mode() === 'reply' ? props.onOptimistic(text) : () => undefined;
     try {
-      if (mode() === 'note') await addNote(props.conversationId, text);
-      else await sendMessageBody(props.conversationId, { type: 'text', text, ...(props.replyTo && { replyToMessageId: props.replyTo.id }) });
+      if (mode() === 'note') await addNote(conversationId, text);
+      else await sendMessageBody(conversationId, { type: 'text', text, ...(props.replyTo && { replyToMessageId: props.replyTo.id }) });
       setDraft('');
       props.onClearReply();
       props.onSent();
@@ -54,13 +55,14 @@ export function Composer(props: {
   };
 
   const attach = async (file: File) => {
+    const conversationId = props.conversationId; // the upload may outlive a switch of conversation
     setError(null);
     setProgress(0);
     try {
       const media = await uploadMedia(file, setProgress);
       const type = mediaTypeOf(media.mimeType);
       const caption = draft().trim();
-      await sendMessageBody(props.conversationId, {
+      await sendMessageBody(conversationId, {
         type,
         mediaId: media.id,
         ...(caption && (type === 'image' || type === 'video' || type === 'document') && { caption }),

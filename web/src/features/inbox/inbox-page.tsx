@@ -2,7 +2,7 @@ import { A, useLocation, useNavigate, useParams } from '@solidjs/router';
 import { createEffect, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { ApiError } from '../../lib/api/client';
 import { createLiveTick } from '../../lib/live';
-import { enablePush, pushSupported } from '../../lib/push';
+import { disablePush, enablePush, pushSupported } from '../../lib/push';
 import { fetchMe, fetchSystemStatus, logout } from '../auth/auth.api';
 import { fetchContactConversations, fetchConversationPage, search, type Conversation, type ListFilter } from './inbox.api';
 import { preview, windowLeft } from './inbox.models';
@@ -28,6 +28,7 @@ export function InboxPage() {
   const [pushState, setPushState] = createSignal<string | null>(null);
 
   const signOut = async () => {
+    await disablePush().catch(() => undefined); // a shared device must not keep showing customer messages
     await logout().catch(() => undefined);
     navigate('/login', { replace: true });
   };
@@ -186,8 +187,9 @@ function InboxBody(props: { meId: string }) {
           </Show>
         </Show>
       </section>
-      <Show when={params.id} fallback={<section class="thread placeholder muted">Choose a conversation.</section>}>
-        {(id) => <Thread id={id()} meId={props.meId} tick={tick()} now={now()} onBack={() => navigate('/')} />}
+      {/* Keyed: a new conversation gets a fresh thread (no draft, upload or template values carried over). */}
+      <Show when={params.id} keyed fallback={<section class="thread placeholder muted">Choose a conversation.</section>}>
+        {(id) => <Thread id={id} meId={props.meId} tick={tick()} now={now()} onBack={() => navigate('/')} />}
       </Show>
     </main>
   );
