@@ -12,6 +12,8 @@ export const users = sqliteTable(
     name: text('name').notNull(),
     role: text('role', { enum: USER_ROLES }).notNull(),
     passwordHash: text('password_hash'),
+    /** Takes round-robin assignments while true (agents toggle it when they go on a break). */
+    available: integer('available', { mode: 'boolean' }).notNull().default(true),
     disabledAt: integer('disabled_at'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),

@@ -4,3 +4,4 @@ export * from './inbox.js';
 export * from './jobs.js';
 export * from './whatsapp.js';
 export * from './push.js';
+export * from './teams.js';

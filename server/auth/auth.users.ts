@@ -45,6 +45,7 @@ export function createUserStore(db: Db, clock: Clock) {
         name: input.name?.trim() || email.split('@')[0]!,
         role: input.role,
         passwordHash,
+        available: true,
         disabledAt: null,
         createdAt: now,
         updatedAt: now,
@@ -62,7 +63,7 @@ export function createUserStore(db: Db, clock: Clock) {
       const passwordHash = await hashPassword(input.password);
       const now = clock.now();
       const email = input.email.trim().toLowerCase();
-      const row: UserRow = { id: newId('usr'), email, name: input.name?.trim() || email.split('@')[0]!, role: 'owner', passwordHash, disabledAt: null, createdAt: now, updatedAt: now };
+      const row: UserRow = { id: newId('usr'), email, name: input.name?.trim() || email.split('@')[0]!, role: 'owner', passwordHash, available: true, disabledAt: null, createdAt: now, updatedAt: now };
       return db.$client.transaction(() => {
         if (this.count() > 0) return null;
         db.insert(users).values(row).run();
@@ -78,7 +79,7 @@ export function createUserStore(db: Db, clock: Clock) {
     async createFromInvitation(invitationId: string, input: { email: string; name: string; role: UserRole; password: string }): Promise<UserRow | null> {
       const passwordHash = await hashPassword(input.password);
       const now = clock.now();
-      const row: UserRow = { id: newId('usr'), email: input.email, name: input.name, role: input.role, passwordHash, disabledAt: null, createdAt: now, updatedAt: now };
+      const row: UserRow = { id: newId('usr'), email: input.email, name: input.name, role: input.role, passwordHash, available: true, disabledAt: null, createdAt: now, updatedAt: now };
       return db.$client.transaction(() => {
         const claimed = db
           .update(invitations)

@@ -10,7 +10,9 @@ import { contactToJson, getContact, tagsOf } from '../contacts/contacts.reposito
 import type { AppDeps } from '../deps.js';
 import { toIso } from '../lib/clock.js';
 import { badRequest, conflict, notFound } from '../lib/errors.js';
-import { readJson, readQuery, type AppEnv } from '../lib/http.js';
+import { readJson, readQuery, type AppEnv, type AuthInfo } from '../lib/http.js';
+import { canSee, conversationScope } from '../teams/teams.repository.js';
+import { teams } from '../../db/schema/teams.js';
 import { newId } from '../lib/ids.js';
 import { SEND_MESSAGE_QUEUE } from '../whatsapp/outbound/outbound.usecases.js';
 import { conversationToJson, getConversation } from './conversations.repository.js';
@@ -21,9 +23,10 @@ const patchBody = z
     status: z.enum(CONVERSATION_STATUSES).optional(),
     snoozedUntil: z.iso.datetime({ offset: true }).optional(),
     assigneeId: z.string().min(1).nullable().optional(),
+    teamId: z.string().min(1).nullable().optional(),
     priority: z.enum(['low', 'normal', 'high', 'urgent']).optional(),
   })
-  .refine((b) => Object.keys(b).length > 0, 'give at least one of status, assigneeId, priority');
+  .refine((b) => Object.keys(b).length > 0, 'give at least one of status, assigneeId, teamId, priority');
 const noteBody = z.object({ body: z.string().trim().min(1, 'is required').max(10_000) });
 const tagBody = z.object({ tag: z.string().trim().min(1).max(50).regex(/^[^,]+$/, 'must not contain commas') });
 const contactPatch = z
@@ -34,16 +37,16 @@ const searchQuery = z.object({ q: z.string().trim().min(2, 'must be at least 2 c
 /** What agents do to a conversation: assign, resolve, snooze, prioritise, note; tags; team; search; retry. */
 export function createConversationActionsRoutes(deps: AppDeps) {
   const { db, clock } = deps;
-  const findConversation = (id: string) => {
+  const findConversation = (id: string, auth: AuthInfo) => {
     const conv = getConversation(db, id);
-    if (!conv) throw notFound('conversations.not_found', 'No such conversation.');
+    if (!conv || !canSee(conversationScope(db, auth), conv)) throw notFound('conversations.not_found', 'No such conversation.');
     return conv;
   };
   const noteJson = (n: typeof conversationNotes.$inferSelect) => ({ id: n.id, conversationId: n.conversationId, authorId: n.authorId, body: n.body, createdAt: toIso(n.createdAt) });
 
   return new Hono<AppEnv>()
     .patch('/conversations/:id', requireAuth, async (c) => {
-      const conv = findConversation(c.req.param('id'));
+      const conv = findConversation(c.req.param('id'), c.get('auth')!);
       const body = await readJson(c, patchBody);
       if (body.assigneeId && !db.select({ id: users.id }).from(users).where(and(eq(users.id, body.assigneeId), sql`${users.disabledAt} IS NULL`)).get()) {
         throw badRequest('request.invalid', 'assigneeId: no such active teammate');
@@ -53,6 +56,10 @@ export function createConversationActionsRoutes(deps: AppDeps) {
       const patch: Partial<typeof conversations.$inferInsert> = { updatedAt: now };
       if (body.status) Object.assign(patch, { status: body.status, snoozedUntil: body.status === 'snoozed' ? Date.parse(body.snoozedUntil!) : null, resolvedAt: body.status === 'resolved' ? now : null });
       if (body.assigneeId !== undefined) patch.assigneeId = body.assigneeId;
+      if (body.teamId !== undefined) {
+        if (body.teamId && !db.select({ id: teams.id }).from(teams).where(eq(teams.id, body.teamId)).get()) throw badRequest('request.invalid', 'teamId: no such team');
+        patch.teamId = body.teamId;
+      }
       if (body.priority) patch.priority = body.priority;
       db.update(conversations).set(patch).where(eq(conversations.id, conv.id)).run();
       deps.logger.info('conversation updated', { conversationId: conv.id, by: c.get('auth')!.user.id, ...body });
@@ -61,13 +68,13 @@ export function createConversationActionsRoutes(deps: AppDeps) {
     })
 
     .get('/conversations/:id/notes', requireAuth, (c) => {
-      const conv = findConversation(c.req.param('id'));
+      const conv = findConversation(c.req.param('id'), c.get('auth')!);
       const rows = db.select().from(conversationNotes).where(eq(conversationNotes.conversationId, conv.id)).orderBy(asc(conversationNotes.createdAt)).all();
       return c.json({ data: rows.map(noteJson) });
     })
 
     .post('/conversations/:id/notes', requireAuth, async (c) => {
-      const conv = findConversation(c.req.param('id'));
+      const conv = findConversation(c.req.param('id'), c.get('auth')!);
       const { body } = await readJson(c, noteBody);
       const row = { id: newId('note'), conversationId: conv.id, authorId: c.get('auth')!.user.id, body, createdAt: clock.now() };
       db.insert(conversationNotes).values(row).run();
@@ -111,6 +118,7 @@ export function createConversationActionsRoutes(deps: AppDeps) {
     .post('/messages/:id/retry', requireAuth, (c) => {
       const msg = getMessage(db, c.req.param('id'));
       if (!msg || msg.direction !== 'outbound') throw notFound('messages.not_found', 'No such outbound message.');
+      findConversation(msg.conversationId, c.get('auth')!);
       if (msg.status !== 'failed') throw conflict('messages.not_failed', `This message is ${msg.status}; only failed messages can be retried.`);
       const now = clock.now();
       inTransaction(db, () => {
@@ -133,13 +141,18 @@ export function createConversationActionsRoutes(deps: AppDeps) {
         .orderBy(desc(contacts.updatedAt))
         .limit(20)
         .all();
+      const scope = conversationScope(db, c.get('auth')!);
       const messageRows = db
-        .select({ id: messages.id, conversationId: messages.conversationId, contactId: messages.contactId, direction: messages.direction, text: messages.text, timestamp: messages.timestamp })
+        .select({ id: messages.id, conversationId: messages.conversationId, contactId: messages.contactId, direction: messages.direction, text: messages.text, timestamp: messages.timestamp, assigneeId: conversations.assigneeId, teamId: conversations.teamId })
         .from(messages)
+        .innerJoin(conversations, eq(conversations.id, messages.conversationId))
         .where(sql`${messages.text} LIKE ${pattern} ESCAPE '\\'`)
         .orderBy(desc(messages.timestamp))
-        .limit(20)
-        .all();
+        .limit(scope ? 200 : 20)
+        .all()
+        .filter((m) => canSee(scope, m))
+        .slice(0, 20)
+        .map(({ assigneeId: _a, teamId: _t, ...m }) => m);
       const tags = tagsOf(db, contactRows.map((r) => r.id));
       return c.json({
         data: {

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { prepared, type Db } from '../../db/client.js';
 import { conversations, CONVERSATION_STATUSES } from '../../db/schema/inbox.js';
 import { toIso } from '../lib/clock.js';
@@ -98,9 +98,28 @@ export function setConversationStatus(db: Db, id: string, status: ConversationSt
 /** Conversations by latest activity, filtered; paged by (lastMessageAt, id). */
 export function listConversations(
   db: Db,
-  f: { contactId?: string; status?: ConversationStatus; assignee?: string | 'none'; before?: { at: number; id: string }; limit: number },
+  f: {
+    contactId?: string;
+    status?: ConversationStatus;
+    assignee?: string | 'none';
+    teamId?: string;
+    /** An agent's visibility (see teams.repository conversationScope); undefined/null = everything. */
+    scope?: { userId: string; teamIds: string[] } | null;
+    before?: { at: number; id: string };
+    limit: number;
+  },
 ) {
   const where: (SQL | undefined)[] = [];
+  if (f.scope) {
+    where.push(
+      or(
+        eq(conversations.assigneeId, f.scope.userId),
+        f.scope.teamIds.length ? inArray(conversations.teamId, f.scope.teamIds) : undefined,
+        and(isNull(conversations.assigneeId), isNull(conversations.teamId)),
+      ),
+    );
+  }
+  if (f.teamId) where.push(eq(conversations.teamId, f.teamId));
   if (f.contactId) where.push(eq(conversations.contactId, f.contactId));
   if (f.status) where.push(eq(conversations.status, f.status));
   if (f.assignee === 'none') where.push(sql`${conversations.assigneeId} IS NULL`);

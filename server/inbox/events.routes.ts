@@ -4,19 +4,29 @@ import { requireAuth } from '../auth/auth.middleware.js';
 import type { AppDeps } from '../deps.js';
 import type { LiveEvent } from '../lib/event-bus.js';
 import type { AppEnv } from '../lib/http.js';
+import { canSee, conversationScope } from '../teams/teams.repository.js';
+import { getConversation } from './conversations.repository.js';
 
 const KEEPALIVE_MS = 25_000;
 // A client this far behind is stalled: drop it; it reconnects and refetches (the UI catches up on reconnect).
 const MAX_BACKLOG = 1_000;
 
 /** `GET /api/v1/events`: live updates over Server-Sent Events (new messages, statuses, conversation changes). */
-export function createEventsRoutes(deps: Pick<AppDeps, 'bus'>) {
-  return new Hono<AppEnv>().get('/events', requireAuth, (c) =>
-    streamSSE(c, async (stream) => {
+export function createEventsRoutes(deps: Pick<AppDeps, 'bus' | 'db'>) {
+  return new Hono<AppEnv>().get('/events', requireAuth, (c) => {
+    // Agents only hear about conversations they may see (their own, their teams', the shared queue).
+    const scope = conversationScope(deps.db, c.get('auth')!);
+    const visible = (e: LiveEvent) => {
+      if (!scope || !e.conversationId) return true;
+      const conv = getConversation(deps.db, e.conversationId);
+      return !!conv && canSee(scope, conv);
+    };
+    return streamSSE(c, async (stream) => {
       let seq = 0;
       const queue: LiveEvent[] = [];
       let wake: (() => void) | null = null;
       const unsubscribe = deps.bus.subscribe((e) => {
+        if (!visible(e)) return;
         if (queue.length >= MAX_BACKLOG) {
           unsubscribe();
           stream.abort();
@@ -46,6 +56,6 @@ export function createEventsRoutes(deps: Pick<AppDeps, 'bus'>) {
         if (queue.length === 0 && !stream.aborted) await stream.write(': keep-alive\n\n');
       }
       unsubscribe();
-    }),
-  );
+    });
+  });
 }

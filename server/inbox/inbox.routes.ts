@@ -8,7 +8,8 @@ import { requireAuth } from '../auth/auth.middleware.js';
 import { contactToJson, getContact, tagsOf } from '../contacts/contacts.repository.js';
 import type { AppDeps } from '../deps.js';
 import { notFound } from '../lib/errors.js';
-import { decodeCursor, page, readJson, readQuery, validate, type AppEnv } from '../lib/http.js';
+import { decodeCursor, page, readJson, readQuery, validate, type AppEnv, type AuthInfo } from '../lib/http.js';
+import { canSee, conversationScope } from '../teams/teams.repository.js';
 import { explainGraphError } from '../whatsapp/graph/graph.errors.js';
 import { MARK_READ_QUEUE } from '../whatsapp/outbound/outbound.jobs.js';
 import { messageBody, recipientFields, replyFields } from '../whatsapp/outbound/outbound.schemas.js';
@@ -20,6 +21,7 @@ const listQuery = z.object({
   contactId: z.string().optional(),
   status: z.enum(CONVERSATION_STATUSES).optional(),
   assignee: z.string().optional(),
+  teamId: z.string().optional(),
   cursor: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(100).default(30),
 });
@@ -29,9 +31,10 @@ const pageQuery = z.object({ cursor: z.string().optional(), limit: z.coerce.numb
 export function createInboxRoutes(deps: AppDeps) {
   const { db, clock } = deps;
 
-  const findConversation = (id: string) => {
+  // Another team's conversation answers exactly like a missing one: no existence leak.
+  const findConversation = (id: string, auth: AuthInfo) => {
     const conv = getConversation(db, id);
-    if (!conv) throw notFound('conversations.not_found', 'No such conversation.');
+    if (!conv || !canSee(conversationScope(db, auth), conv)) throw notFound('conversations.not_found', 'No such conversation.');
     return conv;
   };
   const messagesJson = (rows: MessageRow[]) => {
@@ -47,7 +50,8 @@ export function createInboxRoutes(deps: AppDeps) {
     .get('/conversations', requireAuth, (c) => {
       const q = readQuery(c, listQuery);
       const assignee = q.assignee === 'me' ? c.get('auth')!.user.id : q.assignee;
-      const rows = listConversations(db, { contactId: q.contactId, status: q.status, assignee, before: decodeCursor(q.cursor), limit: q.limit + 1 });
+      const scope = conversationScope(db, c.get('auth')!);
+      const rows = listConversations(db, { contactId: q.contactId, status: q.status, assignee, teamId: q.teamId, scope, before: decodeCursor(q.cursor), limit: q.limit + 1 });
       const now = clock.now();
       return c.json(
         page(rows, q.limit, (r) => ({ at: r.lastMessageAt ?? r.createdAt, id: r.id }), (items) => {
@@ -67,20 +71,20 @@ export function createInboxRoutes(deps: AppDeps) {
     })
 
     .get('/conversations/:id', requireAuth, (c) => {
-      const conv = findConversation(c.req.param('id'));
+      const conv = findConversation(c.req.param('id'), c.get('auth')!);
       const contact = getContact(db, conv.contactId);
       return c.json({ data: { ...conversationToJson(conv, clock.now()), contact: contact ? contactToJson(contact, tagsOf(db, [contact.id]).get(contact.id)) : null } });
     })
 
     .get('/conversations/:id/messages', requireAuth, (c) => {
-      const conv = findConversation(c.req.param('id'));
+      const conv = findConversation(c.req.param('id'), c.get('auth')!);
       const q = readQuery(c, pageQuery);
       const rows = listMessages(db, conv.id, { before: decodeCursor(q.cursor), limit: q.limit + 1 });
       return c.json(page(rows, q.limit, (m) => ({ at: m.timestamp, id: m.id }), messagesJson));
     })
 
     .post('/conversations/:id/messages', requireAuth, async (c) => {
-      const conv = findConversation(c.req.param('id'));
+      const conv = findConversation(c.req.param('id'), c.get('auth')!);
       const raw = await readJson(c, z.unknown());
       const body = validate(messageBody, raw);
       const reply = validate(replyFields, raw);
@@ -91,7 +95,7 @@ export function createInboxRoutes(deps: AppDeps) {
 
     /** The agent opened the conversation: clear unread and send WhatsApp read receipts. */
     .post('/conversations/:id/read', requireAuth, (c) => {
-      const conv = findConversation(c.req.param('id'));
+      const conv = findConversation(c.req.param('id'), c.get('auth')!);
       const now = clock.now();
       const latest = db
         .select({ wa: messages.waMessageId })
@@ -128,7 +132,8 @@ export function createInboxRoutes(deps: AppDeps) {
 
     .get('/messages/:id', requireAuth, (c) => {
       const m = getMessage(db, c.req.param('id'));
-      if (!m) throw notFound('messages.not_found', 'No such message.');
+      const conv = m && getConversation(db, m.conversationId);
+      if (!m || !conv || !canSee(conversationScope(db, c.get('auth')!), conv)) throw notFound('messages.not_found', 'No such message.');
       return c.json({ data: messagesJson([m])[0] });
     });
 }

@@ -14,6 +14,7 @@ import { getOrCreateConversation, noteInbound } from '../../inbox/conversations.
 import { getMessageByWaId, insertMessage, recordStatus, setReaction, updateMessage, type MessageRow } from '../../inbox/messages.repository.js';
 import type { JobStore } from '../../jobs/jobs.store.js';
 import { PUSH_NOTIFY_QUEUE } from '../../push/push.usecases.js';
+import { routeNewConversation } from '../../teams/teams.repository.js';
 import type { LiveEvent } from '../../lib/event-bus.js';
 import { newId } from '../../lib/ids.js';
 import type { InboundMessageEvent, StatusEvent, WebhookEvent } from './webhook.events.js';
@@ -167,6 +168,10 @@ function applyMessage(ctx: ApplyContext, channel: Channel, ev: InboundMessageEve
   }
   if (ev.referral) setFirstTouchIfEmpty(db, contact.id, { ...ev.referral, messageId: row.id, at: new Date(ev.timestamp).toISOString() }, now);
   if (ev.type !== 'system') noteInbound(db, conversation.id, ev.timestamp, now);
+  // A brand-new conversation (its first message, nobody on it yet) is routed once.
+  if (conversation.lastMessageAt === null && conversation.assigneeId === null && conversation.teamId === null && ev.type !== 'system') {
+    routeNewConversation(db, { conversationId: conversation.id, ownerId: contact.ownerId, text: ev.text });
+  }
   if (ctx.push && ev.type !== 'system') ctx.jobs.enqueue(PUSH_NOTIFY_QUEUE, { messageId: row.id }, { maxAttempts: 3 });
   result.live.push({ type: 'message.created', conversationId: conversation.id, contactId: contact.id, data: { id: row.id } });
 }

@@ -1,10 +1,11 @@
 import { createResource, For, Show } from 'solid-js';
 import { ApiError } from '../../lib/api/client';
-import { fetchTeam, updateConversation, type Conversation } from './inbox.api';
+import { fetchTeam, fetchTeams, updateConversation, type Conversation } from './inbox.api';
 
 /** Assign, prioritise, snooze, resolve or reopen. Errors show the server's message in place. */
-export function ConversationActions(props: { conversation: Conversation & { assigneeId?: string | null; priority?: string }; meId: string; onChange: () => void; onError: (m: string) => void }) {
+export function ConversationActions(props: { conversation: Conversation; meId: string; onChange: () => void; onError: (m: string) => void }) {
   const [team] = createResource(fetchTeam);
+  const [teams] = createResource(() => fetchTeams().catch(() => []));
   const act = async (body: Record<string, unknown>) => {
     try {
       await updateConversation(props.conversation.id, body);
@@ -33,6 +34,12 @@ export function ConversationActions(props: { conversation: Conversation & { assi
         <option value="">Unassigned</option>
         <For each={team.state === 'ready' ? team() : []}>{(u) => <option value={u.id}>{u.name}</option>}</For>
       </select>
+      <Show when={(teams() ?? []).length}>
+        <select aria-label="Team" value={props.conversation.teamId ?? ''} onChange={(e) => act({ teamId: e.currentTarget.value || null })}>
+          <option value="">No team</option>
+          <For each={teams() ?? []}>{(t) => <option value={t.id}>{t.name}</option>}</For>
+        </select>
+      </Show>
       <select aria-label="Priority" value={props.conversation.priority ?? 'normal'} onChange={(e) => act({ priority: e.currentTarget.value })}>
         <option value="low">Low</option>
         <option value="normal">Normal</option>

@@ -15,6 +15,7 @@ export interface Conversation {
   channelId: string;
   status: 'open' | 'pending' | 'snoozed' | 'resolved';
   assigneeId: string | null;
+  teamId: string | null;
   priority: 'low' | 'normal' | 'high' | 'urgent';
   unreadCount: number;
   lastMessageAt: string | null;
@@ -182,3 +183,4 @@ export function mediaTypeOf(mime: string): 'image' | 'video' | 'audio' | 'docume
   return 'document';
 }
 export const updateContact = (id: string, body: { name?: string; language?: string | null }) => api<Contact>(`/contacts/${id}`, { method: 'PATCH', body });
+export const fetchTeams = () => api<{ id: string; name: string }[]>('/teams');

@@ -1,0 +1,83 @@
+import { asc, eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { users } from '../../db/schema/auth.js';
+import { teamMembers, teams } from '../../db/schema/teams.js';
+import { currentAuth, requireAuth, requireRole } from '../auth/auth.middleware.js';
+import type { AppDeps } from '../deps.js';
+import { toIso } from '../lib/clock.js';
+import { badRequest, conflict, notFound } from '../lib/errors.js';
+import { readJson, type AppEnv } from '../lib/http.js';
+import { newId } from '../lib/ids.js';
+import { getSetting, setSetting } from './teams.repository.js';
+
+const keywordList = z.array(z.string().trim().min(1).max(60)).max(50);
+const teamBody = z.object({ name: z.string().trim().min(1, 'is required').max(80), keywords: keywordList.default([]) });
+const teamPatch = z.object({ name: z.string().trim().min(1).max(80).optional(), keywords: keywordList.optional() });
+const membersBody = z.object({ userIds: z.array(z.string().min(1)).max(500) });
+const settingsBody = z.object({ agentsSeeAll: z.boolean() });
+
+/** Teams (owners/admins manage; everyone lists), members, availability, and the visibility setting. */
+export function createTeamsRoutes(deps: AppDeps) {
+  const { db, clock } = deps;
+  const admins = requireRole('owner', 'admin');
+  const teamJson = (t: typeof teams.$inferSelect) => ({
+    id: t.id,
+    name: t.name,
+    keywords: JSON.parse(t.keywords) as string[],
+    memberIds: db.select({ id: teamMembers.userId }).from(teamMembers).where(eq(teamMembers.teamId, t.id)).all().map((m) => m.id),
+    createdAt: toIso(t.createdAt),
+  });
+  const find = (id: string) => {
+    const t = db.select().from(teams).where(eq(teams.id, id)).get();
+    if (!t) throw notFound('teams.not_found', 'No such team.');
+    return t;
+  };
+
+  return new Hono<AppEnv>()
+    .get('/teams', requireAuth, (c) => c.json({ data: db.select().from(teams).orderBy(asc(teams.name)).all().map(teamJson) }))
+    .post('/teams', admins, async (c) => {
+      const body = await readJson(c, teamBody);
+      const row = { id: newId('team'), name: body.name, keywords: JSON.stringify(body.keywords.map((k) => k.toLowerCase())), lastAssigneeId: null, createdAt: clock.now() };
+      if (db.insert(teams).values(row).onConflictDoNothing().run().changes === 0) throw conflict('teams.exists', `A team named ${body.name} exists.`);
+      return c.json({ data: teamJson(row) }, 201);
+    })
+    .patch('/teams/:id', admins, async (c) => {
+      const team = find(c.req.param('id'));
+      const body = await readJson(c, teamPatch);
+      db.update(teams)
+        .set({ ...(body.name && { name: body.name }), ...(body.keywords && { keywords: JSON.stringify(body.keywords.map((k) => k.toLowerCase())) }) })
+        .where(eq(teams.id, team.id))
+        .run();
+      return c.json({ data: teamJson(find(team.id)) });
+    })
+    .delete('/teams/:id', admins, (c) => {
+      find(c.req.param('id'));
+      db.delete(teams).where(eq(teams.id, c.req.param('id'))).run();
+      return c.body(null, 204);
+    })
+    .put('/teams/:id/members', admins, async (c) => {
+      const team = find(c.req.param('id'));
+      const { userIds } = await readJson(c, membersBody);
+      const known = new Set(db.select({ id: users.id }).from(users).all().map((u) => u.id));
+      const unknown = userIds.find((id) => !known.has(id));
+      if (unknown) throw badRequest('request.invalid', `userIds: no such user ${unknown}`);
+      db.$client.transaction(() => {
+        db.delete(teamMembers).where(eq(teamMembers.teamId, team.id)).run();
+        for (const userId of new Set(userIds)) db.insert(teamMembers).values({ teamId: team.id, userId }).run();
+      })();
+      return c.json({ data: teamJson(team) });
+    })
+    /** An agent going on a break stops receiving round-robin assignments. */
+    .patch('/me/availability', requireAuth, async (c) => {
+      const { available } = await readJson(c, z.object({ available: z.boolean() }));
+      db.update(users).set({ available, updatedAt: clock.now() }).where(eq(users.id, currentAuth(c).user.id)).run();
+      return c.json({ data: { available } });
+    })
+    .get('/settings', admins, (c) => c.json({ data: { agentsSeeAll: getSetting(db, 'agentsSeeAll', false) } }))
+    .patch('/settings', admins, async (c) => {
+      const body = await readJson(c, settingsBody);
+      setSetting(db, 'agentsSeeAll', body.agentsSeeAll);
+      return c.json({ data: body });
+    });
+}
