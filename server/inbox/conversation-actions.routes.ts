@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { inTransaction } from '../../db/client.js';
@@ -12,6 +12,7 @@ import { toIso } from '../lib/clock.js';
 import { badRequest, conflict, notFound } from '../lib/errors.js';
 import { readJson, readQuery, type AppEnv, type AuthInfo } from '../lib/http.js';
 import { canSee, conversationScope } from '../teams/teams.repository.js';
+import { ftsQuery, searchContactIds, searchMessages, searchNotes } from '../search/search.repository.js';
 import { teams } from '../../db/schema/teams.js';
 import { newId } from '../lib/ids.js';
 import { SEND_MESSAGE_QUEUE } from '../whatsapp/outbound/outbound.usecases.js';
@@ -130,34 +131,20 @@ export function createConversationActionsRoutes(deps: AppDeps) {
       return c.json({ data: { id: msg.id, status: 'queued' } }, 202);
     })
 
-    /** Contacts by name/phone and messages by text, newest first (full-text ranking arrives with FTS5). */
+    /** Full-text search (FTS5): contacts, messages and notes, ranked, highlighted, within the caller's visibility. */
     .get('/search', requireAuth, (c) => {
       const { q } = readQuery(c, searchQuery);
-      const pattern = `%${q.replace(/[%_\\]/g, (m) => '\\' + m)}%`;
-      const contactRows = db
-        .select()
-        .from(contacts)
-        .where(or(sql`${contacts.name} LIKE ${pattern} ESCAPE '\\'`, sql`${contacts.phone} LIKE ${pattern} ESCAPE '\\'`, sql`${contacts.username} LIKE ${pattern} ESCAPE '\\'`))
-        .orderBy(desc(contacts.updatedAt))
-        .limit(20)
-        .all();
+      const fts = ftsQuery(q);
+      if (!fts) throw badRequest('request.invalid', 'q: give at least one word or number');
       const scope = conversationScope(db, c.get('auth')!);
-      const messageRows = db
-        .select({ id: messages.id, conversationId: messages.conversationId, contactId: messages.contactId, direction: messages.direction, text: messages.text, timestamp: messages.timestamp, assigneeId: conversations.assigneeId, teamId: conversations.teamId })
-        .from(messages)
-        .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-        .where(sql`${messages.text} LIKE ${pattern} ESCAPE '\\'`)
-        .orderBy(desc(messages.timestamp))
-        .limit(scope ? 200 : 20)
-        .all()
-        .filter((m) => canSee(scope, m))
-        .slice(0, 20)
-        .map(({ assigneeId: _a, teamId: _t, ...m }) => m);
-      const tags = tagsOf(db, contactRows.map((r) => r.id));
+      const ids = searchContactIds(db, fts, 20);
+      const byId = new Map(ids.length ? db.select().from(contacts).where(inArray(contacts.id, ids)).all().map((r) => [r.id, r]) : []);
+      const tags = tagsOf(db, ids);
       return c.json({
         data: {
-          contacts: contactRows.map((r) => contactToJson(r, tags.get(r.id))),
-          messages: messageRows.map((m) => ({ ...m, timestamp: toIso(m.timestamp) })),
+          contacts: ids.flatMap((id) => (byId.has(id) ? [contactToJson(byId.get(id)!, tags.get(id))] : [])),
+          messages: searchMessages(db, fts, scope, 20),
+          notes: searchNotes(db, fts, scope, 10),
         },
       });
     });

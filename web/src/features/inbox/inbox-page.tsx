@@ -74,6 +74,15 @@ export function InboxPage() {
   );
 }
 
+/** A search snippet with its matches marked (the server wraps them in \u0001…\u0002; no HTML involved). */
+function Highlighted(props: { text: string }) {
+  return (
+    <For each={props.text.split(/(\u0001[^\u0002]*\u0002)/)}>
+      {(part) => (part.startsWith('\u0001') ? <mark>{part.slice(1, -1)}</mark> : <>{part}</>)}
+    </For>
+  );
+}
+
 const FILTERS: { id: ListFilter; label: string }[] = [
   { id: 'mine', label: 'Mine' },
   { id: 'unassigned', label: 'Unassigned' },
@@ -131,11 +140,22 @@ function InboxBody(props: { meId: string }) {
               <For each={results()?.messages}>
                 {(m) => (
                   <A href={`/c/${m.conversationId}`} class="conversation-row" data-testid="search-message">
-                    <span class="row-preview">{m.text}</span>
+                    <span class="row-preview">
+                      <Highlighted text={m.snippet} />
+                    </span>
                   </A>
                 )}
               </For>
-              <Show when={!results()?.contacts.length && !results()?.messages.length}>
+              <For each={results()?.notes}>
+                {(n) => (
+                  <A href={`/c/${n.conversationId}`} class="conversation-row" data-testid="search-note">
+                    <span class="row-preview">
+                      📝 <Highlighted text={n.snippet} />
+                    </span>
+                  </A>
+                )}
+              </For>
+              <Show when={!results()?.contacts.length && !results()?.messages.length && !results()?.notes.length}>
                 <p class="muted empty">Nothing found.</p>
               </Show>
             </div>

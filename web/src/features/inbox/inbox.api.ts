@@ -97,7 +97,8 @@ export interface Template {
 
 export interface SearchResult {
   contacts: Contact[];
-  messages: { id: string; conversationId: string; contactId: string; direction: string; text: string | null; timestamp: string }[];
+  messages: { id: string; conversationId: string; contactId: string; direction: string; text: string | null; timestamp: string; snippet: string }[];
+  notes: { id: string; conversationId: string; createdAt: string; snippet: string }[];
 }
 
 export type ListFilter = 'mine' | 'unassigned' | 'all' | 'pending' | 'snoozed' | 'resolved';

@@ -1,0 +1,76 @@
+import { prepared, type Db } from '../../db/client.js';
+import { toIso } from '../lib/clock.js';
+import { canSee, type conversationScope } from '../teams/teams.repository.js';
+
+/** Highlight markers around matched words in snippets (control characters: never in user text, safe in JSON). */
+export const MARK_START = '\u0001';
+export const MARK_END = '\u0002';
+
+// Ranking every hit of a common word is what makes FTS slow (PERFORMANCE.md): the newest 500 hits are
+// ranked, which keeps the worst case bounded and still puts the best of the recent matches first.
+const CANDIDATES = 500;
+
+/**
+ * An FTS5 query from what a person typed: words become quoted prefix terms, all required.
+ * Quoting makes FTS syntax in the input (AND, NEAR, quotes, colons) plain text. Null when nothing is left.
+ */
+export function ftsQuery(input: string): string | null {
+  const words = input.match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (words.length === 0) return null;
+  return words
+    .slice(0, 8)
+    .map((w) => `"${w}"*`)
+    .join(' ');
+}
+
+type Scope = ReturnType<typeof conversationScope>;
+
+/** Messages matching `q` that the caller may see: best of the recent matches first, with a highlighted snippet. */
+export function searchMessages(db: Db, q: string, scope: Scope, limit: number) {
+  const stmt = prepared(db, 'search.messages', () =>
+    db.$client.prepare(
+      `WITH hits AS (
+         SELECT rowid, rank, snippet(messages_fts, 0, '${MARK_START}', '${MARK_END}', '…', 12) AS snippet
+         FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ${CANDIDATES})
+       SELECT m.id, m.conversation_id AS conversationId, m.contact_id AS contactId, m.direction, m.text, m.timestamp,
+              c.assignee_id AS assigneeId, c.team_id AS teamId, hits.snippet
+       FROM hits JOIN messages m ON m.rowid = hits.rowid JOIN conversations c ON c.id = m.conversation_id
+       ORDER BY hits.rank`,
+    ),
+  );
+  const rows = stmt.all(q) as { id: string; conversationId: string; contactId: string; direction: string; text: string | null; timestamp: number; assigneeId: string | null; teamId: string | null; snippet: string }[];
+  return rows
+    .filter((r) => canSee(scope, r))
+    .slice(0, limit)
+    .map(({ assigneeId: _a, teamId: _t, ...r }) => ({ ...r, timestamp: toIso(r.timestamp) }));
+}
+
+/** Contacts by name, phone digits, username or profile name (prefix match), best first. */
+export function searchContactIds(db: Db, q: string, limit: number): string[] {
+  const stmt = prepared(db, 'search.contacts', () =>
+    db.$client.prepare(
+      `WITH hits AS (SELECT rowid, rank FROM contacts_fts WHERE contacts_fts MATCH ? ORDER BY rowid DESC LIMIT ${CANDIDATES})
+       SELECT c.id FROM hits JOIN contacts c ON c.rowid = hits.rowid ORDER BY hits.rank LIMIT ?`,
+    ),
+  );
+  return (stmt.all(q, limit) as { id: string }[]).map((r) => r.id);
+}
+
+/** Internal notes matching `q` in conversations the caller may see. */
+export function searchNotes(db: Db, q: string, scope: Scope, limit: number) {
+  const stmt = prepared(db, 'search.notes', () =>
+    db.$client.prepare(
+      `WITH hits AS (
+         SELECT rowid, rank, snippet(notes_fts, 0, '${MARK_START}', '${MARK_END}', '…', 12) AS snippet
+         FROM notes_fts WHERE notes_fts MATCH ? ORDER BY rowid DESC LIMIT ${CANDIDATES})
+       SELECT n.id, n.conversation_id AS conversationId, n.created_at AS createdAt, c.assignee_id AS assigneeId, c.team_id AS teamId, hits.snippet
+       FROM hits JOIN conversation_notes n ON n.rowid = hits.rowid JOIN conversations c ON c.id = n.conversation_id
+       ORDER BY hits.rank`,
+    ),
+  );
+  const rows = stmt.all(q) as { id: string; conversationId: string; createdAt: number; assigneeId: string | null; teamId: string | null; snippet: string }[];
+  return rows
+    .filter((r) => canSee(scope, r))
+    .slice(0, limit)
+    .map(({ assigneeId: _a, teamId: _t, ...r }) => ({ ...r, createdAt: toIso(r.createdAt) }));
+}
