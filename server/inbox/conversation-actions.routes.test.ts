@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestContext } from '../testing.js';
 import { upsertTemplates } from '../templates/templates.repository.js';
 import { wakeSnoozed } from './conversations.repository.js';
+import { indexPendingMessages } from '../search/search.repository.js';
 
 async function setup() {
   const t = createTestContext();
@@ -63,6 +64,7 @@ describe('conversation actions', () => {
     expect((await renamed.json()).data).toMatchObject({ name: 'Ana Lima Souza', language: 'pt_BR' });
     expect((await t.request('/api/v1/contacts/ct_1', { method: 'PATCH', cookie, body: { language: 'Portuguese' } })).status).toBe(400);
 
+    indexPendingMessages(t.db); // what the search.index job does after messages are written
     const found = (await (await t.request('/api/v1/search?q=lima', { cookie })).json()).data; // still found after the rename
     expect(found.contacts.map((c: { id: string }) => c.id)).toEqual(['ct_1']);
     const byText = (await (await t.request('/api/v1/search?q=boleto', { cookie })).json()).data;

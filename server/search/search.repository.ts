@@ -74,3 +74,31 @@ export function searchNotes(db: Db, q: string, scope: Scope, limit: number) {
     .slice(0, limit)
     .map(({ assigneeId: _a, teamId: _t, ...r }) => ({ ...r, createdAt: toIso(r.createdAt) }));
 }
+
+export const SEARCH_INDEX_QUEUE = 'search.index';
+
+/**
+ * Indexes messages written since the watermark, up to `batch` rows, and moves the watermark past them
+ * (rows without text too). One transaction; returns how many rows it looked at (0 = up to date).
+ */
+export function indexPendingMessages(db: Db, batch = 5_000): number {
+  const s = prepared(db, 'search.indexPending', () => ({
+    mark: db.$client.prepare(`SELECT indexed_rowid AS w FROM search_state WHERE name = 'messages'`),
+    last: db.$client.prepare(`SELECT max(rowid) AS m, count(*) AS n FROM (SELECT rowid FROM messages WHERE rowid > ? ORDER BY rowid LIMIT ?)`),
+    insert: db.$client.prepare(`INSERT INTO messages_fts(rowid, text) SELECT rowid, text FROM messages WHERE rowid > ? AND rowid <= ? AND text IS NOT NULL`),
+    move: db.$client.prepare(`UPDATE search_state SET indexed_rowid = ? WHERE name = 'messages'`),
+  }));
+  return db.$client.transaction(() => {
+    const w = (s.mark.get() as { w: number }).w;
+    const { m, n } = s.last.get(w, batch) as { m: number | null; n: number };
+    if (!m) return 0;
+    s.insert.run(w, m);
+    s.move.run(m);
+    return n;
+  })();
+}
+
+/** Queues an index run (at most one per second) after messages were written. */
+export function requestSearchIndex(jobs: { enqueue(q: string, p: unknown, o: { idempotencyKey: string; maxAttempts: number }): number | null }, now: number): void {
+  jobs.enqueue(SEARCH_INDEX_QUEUE, {}, { idempotencyKey: `s@${Math.floor(now / 1000)}`, maxAttempts: 5 });
+}

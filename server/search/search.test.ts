@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTestContext } from '../testing.js';
-import { ftsQuery, MARK_END, MARK_START, searchMessages } from './search.repository.js';
+import { ftsQuery, indexPendingMessages, MARK_END, MARK_START, searchMessages } from './search.repository.js';
 
 function seed() {
   const t = createTestContext();
@@ -13,6 +13,7 @@ function seed() {
   msg.run('m1', 'Qual é o preço do frete para Lisboa?', 1);
   msg.run('m2', 'preço preço preço — só quero saber o preço', 2);
   msg.run('m3', 'Obrigada!', 3);
+  indexPendingMessages(t.db);
   return t;
 }
 
@@ -31,7 +32,21 @@ describe('full-text search', () => {
     expect(searchMessages(t.db, ftsQuery('lisb')!, null, 10).map((h) => h.id)).toEqual(['m1']);
   });
 
-  it('follows edits and deletes (the index is kept by triggers)', () => {
+  it('indexes new messages in batches and only then finds them', () => {
+    const t = seed();
+    t.db.$client.prepare(`INSERT INTO messages (id, conversation_id, contact_id, channel_id, direction, type, text, status, timestamp, created_at, updated_at) VALUES ('m4', 'cv_1', 'ct_1', 'ch', 'inbound', 'text', 'Chegou a encomenda', 'received', 4, 1, 1)`).run();
+    t.db.$client.prepare(`INSERT INTO messages (id, conversation_id, contact_id, channel_id, direction, type, text, status, timestamp, created_at, updated_at) VALUES ('m5', 'cv_1', 'ct_1', 'ch', 'inbound', 'image', NULL, 'received', 5, 1, 1)`).run();
+    expect(searchMessages(t.db, ftsQuery('encomenda')!, null, 10)).toEqual([]);
+    // An edit before indexing must not touch the index (the indexer takes the current text).
+    t.db.$client.prepare(`UPDATE messages SET text = 'Chegou a encomenda toda' WHERE id = 'm4'`).run();
+    expect(indexPendingMessages(t.db, 1)).toBe(1);
+    expect(indexPendingMessages(t.db, 10)).toBe(1); // the row without text still moves the watermark
+    expect(indexPendingMessages(t.db)).toBe(0);
+    expect(searchMessages(t.db, ftsQuery('encomenda toda')!, null, 10).map((h) => h.id)).toEqual(['m4']);
+    expect(t.db.$client.prepare(`INSERT INTO messages_fts(messages_fts) VALUES ('integrity-check')`).run().changes).toBeGreaterThanOrEqual(0);
+  });
+
+  it('follows edits and deletes of indexed messages (triggers)', () => {
     const t = seed();
     t.db.$client.prepare(`UPDATE messages SET text = 'Qual é o custo do envio?' WHERE id = 'm1'`).run();
     expect(searchMessages(t.db, ftsQuery('frete')!, null, 10)).toEqual([]);

@@ -1,6 +1,7 @@
 import type { AppDeps } from '../deps.js';
 import type { Schedule } from '../jobs/jobs.schedules.js';
 import { wakeSnoozed } from '../inbox/conversations.repository.js';
+import { indexPendingMessages, SEARCH_INDEX_QUEUE } from '../search/search.repository.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -11,6 +12,8 @@ export const SYSTEM_SCHEDULES: readonly Schedule[] = [
   { name: 'jobs.purge-done', cron: '7 * * * *', queue: 'jobs.purge-done' },
   { name: 'auth.purge-sessions', cron: '23 3 * * *', queue: 'auth.purge-sessions' },
   { name: 'inbox.wake-snoozed', cron: '* * * * *', queue: 'inbox.wake-snoozed' },
+  // A safety net: processing and sends queue an index run themselves.
+  { name: 'search.index', cron: '* * * * *', queue: 'search.index' },
 ];
 
 /** Registers the handlers of the housekeeping queues. */
@@ -24,6 +27,9 @@ export function registerSystemJobs(deps: AppDeps): void {
   });
   deps.worker.register('auth.purge-sessions', () => {
     deps.sessions.purgeExpired();
+  });
+  deps.worker.register(SEARCH_INDEX_QUEUE, () => {
+    while (indexPendingMessages(deps.db) > 0);
   });
   deps.worker.register('inbox.wake-snoozed', () => {
     for (const id of wakeSnoozed(deps.db, deps.clock.now())) deps.bus.publish({ type: 'conversation.updated', conversationId: id, data: { id } });

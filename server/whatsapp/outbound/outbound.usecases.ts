@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { inTransaction } from '../../../db/client.js';
 import type { AppDeps } from '../../deps.js';
+import { requestSearchIndex, SEARCH_INDEX_QUEUE } from '../../search/search.repository.js';
 import { media } from '../../../db/schema/whatsapp.js';
 import type { Channel } from '../../channels/channels.repository.js';
 import { findContactByPhone, findOrCreateContact, getContact, type ContactRow } from '../../contacts/contacts.repository.js';
@@ -105,8 +106,10 @@ export function queueOutboundMessage(deps: OutboundDeps, input: QueueInput): { m
       setReaction(db, { channelId: channel.id, targetWaId: reactionTarget.waMessageId!, actor: 'user', actorId: input.authorId ?? 'api', emoji: input.body.reaction.emoji || null, at: now });
     }
     deps.jobs.enqueue(SEND_MESSAGE_QUEUE, { messageId: row.id }, { idempotencyKey: row.id, maxAttempts: 8 });
+    if (row.text) requestSearchIndex(deps.jobs, now);
   });
   deps.notify(SEND_MESSAGE_QUEUE);
+  deps.notify(SEARCH_INDEX_QUEUE);
   deps.bus.publish({ type: 'message.created', conversationId: conv.id, contactId: conv.contactId, data: { id: row.id } });
   return { message: row, created: true };
 }

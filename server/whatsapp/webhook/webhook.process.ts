@@ -2,6 +2,7 @@ import { and, desc, eq, inArray, lt } from 'drizzle-orm';
 import { inTransaction, prepared, type Db } from '../../../db/client.js';
 import type { AppDeps } from '../../deps.js';
 import { hasPushSubscribers, PUSH_NOTIFY_QUEUE } from '../../push/push.usecases.js';
+import { requestSearchIndex, SEARCH_INDEX_QUEUE } from '../../search/search.repository.js';
 import { webhookEvents } from '../../../db/schema/whatsapp.js';
 import { PermanentJobError } from '../../jobs/jobs.worker.js';
 import { toIso } from '../../lib/clock.js';
@@ -40,6 +41,7 @@ export function processWebhookEvents(deps: ProcessDeps, eventIds: readonly numbe
   const live: LiveEvent[] = [];
   const channelIds = new Set<string>();
   let mediaJobs = 0;
+  let indexRequested = false;
   inTransaction(db, () => {
     const now = clock.now();
     const update = prepared(db, 'webhookEvents.setState', () =>
@@ -48,12 +50,15 @@ export function processWebhookEvents(deps: ProcessDeps, eventIds: readonly numbe
     const setState = (id: number, v: { state: 'processed' | 'failed' | 'unroutable'; error: string | null; eventCount?: number }) =>
       update.run(v.state, v.error, v.eventCount ?? null, now, id);
     for (const bad of invalid) setState(bad.id, { state: 'failed', error: bad.error });
+    // Committed with the batch: the new messages become searchable shortly after.
+    const indexAfter = () => indexRequested && requestSearchIndex(deps.jobs, now);
     for (const { id, result, signedFor } of parsed) {
       try {
         // Nested transaction = SAVEPOINT: this event's writes roll back alone if it throws.
         const applied = inTransaction(db, () => applyWebhookEvents({ db, channels: deps.channels, jobs: deps.jobs, now, webhookEventId: id, signedFor, push }, result.events));
         const state = result.problems.length && result.events.length === 0 ? 'failed' : applied.unroutable > 0 ? 'unroutable' : 'processed';
         setState(id, { state, error: result.problems.join('; ').slice(0, 2000) || null, eventCount: result.events.length });
+        if (applied.live.length) indexRequested = true;
         live.push(...applied.live);
         for (const ch of applied.channelIds) channelIds.add(ch);
         mediaJobs += applied.mediaJobs;
@@ -62,10 +67,12 @@ export function processWebhookEvents(deps: ProcessDeps, eventIds: readonly numbe
         failures.set(id, err);
       }
     }
+    indexAfter();
   });
   if (channelIds.size) deps.channels.touchWebhook(channelIds, clock.now());
   if (mediaJobs) deps.notify(MEDIA_DOWNLOAD_QUEUE);
   if (push) deps.notify(PUSH_NOTIFY_QUEUE);
+  if (indexRequested) deps.notify(SEARCH_INDEX_QUEUE);
   deps.bus.publish(live);
   return failures;
 }
