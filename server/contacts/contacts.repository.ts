@@ -94,6 +94,16 @@ export function findOrCreateContact(db: Db, who: IdentityInput, now: number, sou
   return { contact: row, created: true };
 }
 
+/** A contact known by name only (no WhatsApp identity yet), e.g. typed in by an agent. */
+export function createContactWithoutIdentity(db: Db, now: number): ContactRow {
+  const row: ContactRow = {
+    id: newId('ct'), name: null, phone: null, waId: null, userId: null, parentUserId: null, username: null, profileName: null,
+    language: null, ownerId: null, marketingOptOut: false, consentSource: null, consentAt: null, firstTouch: null, createdAt: now, updatedAt: now,
+  };
+  db.insert(contacts).values(row).run();
+  return row;
+}
+
 /** Finds the contact by identity without creating one. */
 export function findContactByIdentity(db: Db, who: Pick<IdentityInput, 'waId' | 'userId'>): ContactRow | undefined {
   return findByIdentity(db, 'wa_id', who.waId) ?? findByIdentity(db, 'user_id', who.userId);

@@ -4,8 +4,15 @@ import { requireAuth } from '../auth/auth.middleware.js';
 import type { AppDeps } from '../deps.js';
 import { badRequest, notFound } from '../lib/errors.js';
 import { decodeCursor, page, readQuery, type AppEnv } from '../lib/http.js';
-import { normalizePhone } from './contacts.phone.js';
-import { contactToJson, getContact, listContacts, tagsOf } from './contacts.repository.js';
+import { normalizePhone, waIdFromPhone } from './contacts.phone.js';
+import { contactToJson, createContactWithoutIdentity, findContactByPhone, findOrCreateContact, getContact, listContacts, tagsOf } from './contacts.repository.js';
+import { eq } from 'drizzle-orm';
+import type { CountryCode } from 'libphonenumber-js';
+import { inTransaction } from '../../db/client.js';
+import { contacts, contactTags } from '../../db/schema/contacts.js';
+import { AppError } from '../lib/errors.js';
+import { readJson } from '../lib/http.js';
+import { getSetting } from '../teams/teams.repository.js';
 
 const listQuery = z.object({
   phone: z.string().max(40).optional(),
@@ -15,7 +22,14 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-/** Contacts: list with filters and one record. Editing, merge and import arrive with the CRM work. */
+const createBody = z.object({
+  name: z.string().trim().min(1, 'is required').max(200),
+  phone: z.string().trim().min(3).max(40).optional(),
+  language: z.string().trim().regex(/^[a-z]{2,3}([_-][A-Za-z]{2,4})?$/, 'must be a language code like en or pt_BR').optional(),
+  tags: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
+});
+
+/** Contacts: list with filters, create (numbers normalised with the default region, duplicates refused), one record. */
 export function createContactsRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .get('/contacts', requireAuth, (c) => {
@@ -33,6 +47,30 @@ export function createContactsRoutes(deps: AppDeps) {
         }),
       );
     })
+    .post('/contacts', requireAuth, async (c) => {
+      const body = await readJson(c, createBody);
+      let phone: string | null = null;
+      if (body.phone) {
+        const region = getSetting<string | null>(deps.db, 'defaultRegion', null) ?? undefined;
+        phone = normalizePhone(body.phone, region as CountryCode | undefined);
+        if (!phone) {
+          throw badRequest('request.invalid', `phone: "${body.phone}" is not a valid number${region ? ` (local numbers are read as ${region})` : '; use international format like +14155552671 or set a default region'}`);
+        }
+        const existing = findContactByPhone(deps.db, phone);
+        if (existing) throw new AppError(409, 'contacts.duplicate', `${phone} already belongs to ${existing.name ?? 'a contact'} (${existing.id}).`);
+      }
+      const now = deps.clock.now();
+      const contact = inTransaction(deps.db, () => {
+        const row = phone
+          ? findOrCreateContact(deps.db, { waId: waIdFromPhone(phone), userId: null, profileName: null }, now, 'manual').contact
+          : createContactWithoutIdentity(deps.db, now);
+        deps.db.update(contacts).set({ name: body.name, phone, language: body.language ?? null, updatedAt: now }).where(eq(contacts.id, row.id)).run();
+        for (const tag of body.tags ?? []) deps.db.insert(contactTags).values({ contactId: row.id, tag, createdAt: now }).onConflictDoNothing().run();
+        return getContact(deps.db, row.id)!;
+      });
+      return c.json({ data: contactToJson(contact, tagsOf(deps.db, [contact.id]).get(contact.id)) }, 201);
+    })
+
     .get('/contacts/:id', requireAuth, (c) => {
       const contact = getContact(deps.db, c.req.param('id'));
       if (!contact) throw notFound('contacts.not_found', 'No such contact.');

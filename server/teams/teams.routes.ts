@@ -15,7 +15,13 @@ const keywordList = z.array(z.string().trim().min(1).max(60)).max(50);
 const teamBody = z.object({ name: z.string().trim().min(1, 'is required').max(80), keywords: keywordList.default([]) });
 const teamPatch = z.object({ name: z.string().trim().min(1).max(80).optional(), keywords: keywordList.optional() });
 const membersBody = z.object({ userIds: z.array(z.string().min(1)).max(500) });
-const settingsBody = z.object({ agentsSeeAll: z.boolean() });
+const settingsBody = z
+  .object({
+    agentsSeeAll: z.boolean().optional(),
+    /** ISO country code used to read local phone numbers typed or imported without +country. */
+    defaultRegion: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter country code like US or BR').nullable().optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'give agentsSeeAll or defaultRegion');
 
 /** Teams (owners/admins manage; everyone lists), members, availability, and the visibility setting. */
 export function createTeamsRoutes(deps: AppDeps) {
@@ -28,6 +34,7 @@ export function createTeamsRoutes(deps: AppDeps) {
     memberIds: db.select({ id: teamMembers.userId }).from(teamMembers).where(eq(teamMembers.teamId, t.id)).all().map((m) => m.id),
     createdAt: toIso(t.createdAt),
   });
+  const readSettings = () => ({ agentsSeeAll: getSetting(db, 'agentsSeeAll', false), defaultRegion: getSetting<string | null>(db, 'defaultRegion', null) });
   const find = (id: string) => {
     const t = db.select().from(teams).where(eq(teams.id, id)).get();
     if (!t) throw notFound('teams.not_found', 'No such team.');
@@ -74,10 +81,11 @@ export function createTeamsRoutes(deps: AppDeps) {
       db.update(users).set({ available, updatedAt: clock.now() }).where(eq(users.id, currentAuth(c).user.id)).run();
       return c.json({ data: { available } });
     })
-    .get('/settings', admins, (c) => c.json({ data: { agentsSeeAll: getSetting(db, 'agentsSeeAll', false) } }))
+    .get('/settings', admins, (c) => c.json({ data: readSettings() }))
     .patch('/settings', admins, async (c) => {
       const body = await readJson(c, settingsBody);
-      setSetting(db, 'agentsSeeAll', body.agentsSeeAll);
-      return c.json({ data: body });
+      if (body.agentsSeeAll !== undefined) setSetting(db, 'agentsSeeAll', body.agentsSeeAll);
+      if (body.defaultRegion !== undefined) setSetting(db, 'defaultRegion', body.defaultRegion);
+      return c.json({ data: readSettings() });
     });
 }
