@@ -5,3 +5,4 @@ export * from './jobs.js';
 export * from './whatsapp.js';
 export * from './push.js';
 export * from './teams.js';
+export * from './tasks.js';
