@@ -1,3 +1,4 @@
+import { ErrorLine } from '../../ui/error-line';
 import { useNavigate, useParams } from '@solidjs/router';
 import { createResource, createSignal, Show } from 'solid-js';
 import { ApiError } from '../../lib/api/client';
@@ -50,11 +51,7 @@ export function InvitePage() {
             </>
           )}
         </Show>
-        <Show when={error()}>
-          <p class="error" role="alert">
-            {error()}
-          </p>
-        </Show>
+        <ErrorLine message={error()} />
       </form>
     </main>
   );

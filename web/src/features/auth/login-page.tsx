@@ -1,3 +1,4 @@
+import { ErrorLine } from '../../ui/error-line';
 import { useNavigate, useSearchParams } from '@solidjs/router';
 import { createResource, createSignal, Show } from 'solid-js';
 import { ApiError } from '../../lib/api/client';
@@ -71,11 +72,7 @@ export function LoginPage() {
             onInput={(e) => setPassword(e.currentTarget.value)}
           />
         </label>
-        <Show when={error()}>
-          <p class="error" role="alert">
-            {error()}
-          </p>
-        </Show>
+        <ErrorLine message={error()} />
         <button type="submit" class="primary" disabled={busy()}>
           {busy() ? 'Please wait…' : setup() ? 'Create owner account' : 'Sign in'}
         </button>

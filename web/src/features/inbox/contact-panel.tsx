@@ -1,3 +1,4 @@
+import { ErrorLine } from '../../ui/error-line';
 import { A } from '@solidjs/router';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { ApiError } from '../../lib/api/client';
@@ -95,11 +96,7 @@ export function ContactPanel(props: { contact: FullContact; conversationId: stri
           </For>
         </ul>
       </Show>
-      <Show when={error()}>
-        <p class="error" role="alert">
-          {error()}
-        </p>
-      </Show>
+      <ErrorLine message={error()} />
     </aside>
   );
 }

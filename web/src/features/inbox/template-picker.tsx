@@ -1,3 +1,4 @@
+import { ErrorLine } from '../../ui/error-line';
 import { createMemo, createResource, createSignal, For, Index, Show } from 'solid-js';
 import { ApiError } from '../../lib/api/client';
 import { fetchTemplates, sendTemplate, type Template } from './inbox.api';
@@ -71,11 +72,7 @@ export function TemplatePicker(props: { conversationId: string; onSent: () => vo
       <button type="submit" class="primary" disabled={!complete() || busy()}>
         Send template
       </button>
-      <Show when={error()}>
-        <p class="error" role="alert">
-          {error()}
-        </p>
-      </Show>
+      <ErrorLine message={error()} />
     </form>
   );
 }

@@ -1,3 +1,4 @@
+import { ErrorLine } from '../../ui/error-line';
 import { A } from '@solidjs/router';
 import { createSignal, For, Show } from 'solid-js';
 import { ApiError } from '../../lib/api/client';
@@ -53,11 +54,7 @@ export function CustomerPhonePage() {
             Send
           </button>
         </form>
-        <Show when={error()}>
-          <p class="error" role="alert">
-            {error()}
-          </p>
-        </Show>
+        <ErrorLine message={error()} />
       </div>
     </main>
   );
