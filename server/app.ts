@@ -23,6 +23,7 @@ import { createPushRoutes } from './push/push.routes.js';
 import { createCannedRepliesRoutes } from './inbox/canned-replies.routes.js';
 import { createTeamsRoutes } from './teams/teams.routes.js';
 import { createTasksRoutes } from './tasks/tasks.routes.js';
+import { createAuditRoutes } from './audit/audit.routes.js';
 import { createConversationActionsRoutes } from './inbox/conversation-actions.routes.js';
 import { createTemplatesRoutes } from './templates/templates.routes.js';
 import { createMediaRoutes, MEDIA_UPLOAD_LIMIT } from './media/media.routes.js';
@@ -83,6 +84,7 @@ export function createApp(deps: AppDeps) {
   api.route('/', createCannedRepliesRoutes(deps));
   api.route('/', createTeamsRoutes(deps));
   api.route('/', createTasksRoutes(deps));
+  api.route('/', createAuditRoutes(deps));
   if (deps.sandbox) api.route('/', createSandboxRoutes(deps.sandbox));
   app.route('/api/v1', api);
 

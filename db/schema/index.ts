@@ -6,3 +6,4 @@ export * from './whatsapp.js';
 export * from './push.js';
 export * from './teams.js';
 export * from './tasks.js';
+export * from './audit.js';

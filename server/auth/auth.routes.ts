@@ -10,6 +10,7 @@ import { burnPasswordCheck, verifyPassword } from './auth.passwords.js';
 import { createApiTokenBody, loginBody, setupBody } from './auth.schemas.js';
 import { hashToken, SESSION_COOKIE } from './auth.sessions.js';
 import { userToJson } from './auth.users.js';
+import { actorOf, recordAudit } from '../audit/audit.js';
 
 /** Sign-in, sign-out, the current user and personal API tokens. */
 export function createAuthRoutes(deps: AppDeps) {
@@ -76,6 +77,7 @@ export function createAuthRoutes(deps: AppDeps) {
         throw new AppError(400, 'request.invalid', 'expiresAt: must be in the future');
       }
       const created = apiTokens.create(currentAuth(c).user.id, { name: body.name, expiresAt });
+      recordAudit(deps.db, actorOf(c.get('auth')), { action: 'api_token.created', entityType: 'api_token', entityId: created.id, after: { name: created.name } }, deps.clock.now());
       return c.json({ data: created }, 201);
     })
 
@@ -83,6 +85,7 @@ export function createAuthRoutes(deps: AppDeps) {
       if (!apiTokens.revoke(currentAuth(c).user.id, c.req.param('id'))) {
         throw notFound('api_tokens.not_found', 'No such API token.');
       }
+      recordAudit(deps.db, actorOf(c.get('auth')), { action: 'api_token.revoked', entityType: 'api_token', entityId: c.req.param('id') }, deps.clock.now());
       return c.body(null, 204);
     });
 }

@@ -12,6 +12,7 @@ import { currentAuth, requireRole, setSessionCookie } from './auth.middleware.js
 import { passwordSchema } from './auth.schemas.js';
 import { hashToken } from './auth.sessions.js';
 import { userToJson } from './auth.users.js';
+import { actorOf, recordAudit } from '../audit/audit.js';
 
 const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 const inviteBody = z.object({ email: z.email('must be an email address').max(320), role: z.enum(USER_ROLES.filter((r) => r !== 'owner') as ['admin', 'agent']) });
@@ -45,6 +46,7 @@ export function createInvitationsRoutes(deps: AppDeps) {
       const now = clock.now();
       const row = { id: newId('inv'), email, role: body.role, tokenHash: hashToken(token), invitedBy: currentAuth(c).user.id, createdAt: now, expiresAt: now + INVITATION_TTL_MS, acceptedAt: null };
       db.insert(invitations).values(row).run();
+      recordAudit(db, actorOf(c.get('auth')), { action: 'invitation.created', entityType: 'invitation', entityId: row.id, after: { email, role: body.role } }, now);
       return c.json({ data: { ...toJson(row), url: `${deps.config.publicUrl}/invite/${token}` } }, 201);
     })
     .delete('/invitations/:id', admins, (c) => {
@@ -61,6 +63,7 @@ export function createInvitationsRoutes(deps: AppDeps) {
       const body = await readJson(c, acceptBody);
       const user = await deps.users.createFromInvitation(row.id, { email: row.email, name: body.name, role: row.role, password: body.password });
       if (!user) throw notFound('invitations.not_found', 'This invitation link is invalid, used or expired. Ask for a new one.');
+      recordAudit(db, { kind: 'user', id: user.id }, { action: 'invitation.accepted', entityType: 'user', entityId: user.id, after: { email: user.email, role: user.role, invitationId: row.id } }, clock.now());
       const session = deps.sessions.create(user.id, { ip: clientIp(c, deps.config.trustProxy), userAgent: c.req.header('user-agent') });
       setSessionCookie(c, session.token, session.expiresAt, deps.config.secureCookies);
       return c.json({ data: { user: userToJson(user) } }, 201);

@@ -4,6 +4,7 @@ import { readJson, type AppEnv } from '../lib/http.js';
 import { requireRole } from './auth.middleware.js';
 import { createUserBody } from './auth.schemas.js';
 import { userToJson } from './auth.users.js';
+import { actorOf, recordAudit } from '../audit/audit.js';
 
 /** Team members. Owners and admins add admins and agents; the owner comes from the first boot. */
 export function createUsersRoutes(deps: AppDeps) {
@@ -14,7 +15,7 @@ export function createUsersRoutes(deps: AppDeps) {
     .post('/users', managers, async (c) => {
       const body = await readJson(c, createUserBody);
       const user = await deps.users.create(body);
-      deps.logger.info('user created', { userId: user.id, role: user.role, by: c.get('auth')?.user.id });
+      recordAudit(deps.db, actorOf(c.get('auth')), { action: 'user.created', entityType: 'user', entityId: user.id, after: { email: user.email, role: user.role } }, deps.clock.now());
       return c.json({ data: userToJson(user) }, 201);
     });
 }

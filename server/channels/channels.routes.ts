@@ -8,6 +8,7 @@ import { toIso } from '../lib/clock.js';
 import { notFound } from '../lib/errors.js';
 import { readJson, readQuery, type AppEnv } from '../lib/http.js';
 import { listWebhookEvents, replayWebhookEvents } from '../whatsapp/webhook/webhook.process.js';
+import { actorOf, recordAudit } from '../audit/audit.js';
 
 const digits = z.string().regex(/^\d{5,20}$/, 'must be digits');
 const channelBody = z.object({
@@ -43,6 +44,7 @@ export function createChannelsRoutes(deps: AppDeps) {
     .post('/channels', admins, async (c) => {
       const body = await readJson(c, channelBody);
       const ch = deps.channels.create(body);
+      recordAudit(deps.db, actorOf(c.get('auth')), { action: 'channel.created', entityType: 'channel', entityId: ch.id, after: { phoneNumberId: ch.phoneNumberId } }, deps.clock.now());
       return c.json({ data: json(ch.id) }, 201);
     })
     .get('/channels/:id', admins, (c) => c.json({ data: json(c.req.param('id')) }))
@@ -50,6 +52,9 @@ export function createChannelsRoutes(deps: AppDeps) {
       json(c.req.param('id'));
       const body = await readJson(c, channelBody.partial());
       const ch = deps.channels.update(c.req.param('id'), body);
+      // Secrets are recorded as changed, never their values.
+      const changed = Object.keys(body).map((k) => (['accessToken', 'appSecret', 'verifyToken'].includes(k) ? `${k} (changed)` : k));
+      recordAudit(deps.db, actorOf(c.get('auth')), { action: 'channel.updated', entityType: 'channel', entityId: ch.id, after: { fields: changed } }, deps.clock.now());
       return c.json({ data: json(ch.id) });
     })
 

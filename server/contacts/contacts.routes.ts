@@ -13,6 +13,7 @@ import { contacts, contactTags } from '../../db/schema/contacts.js';
 import { AppError } from '../lib/errors.js';
 import { readJson } from '../lib/http.js';
 import { getSetting } from '../teams/teams.repository.js';
+import { actorOf, recordAudit } from '../audit/audit.js';
 
 const listQuery = z.object({
   phone: z.string().max(40).optional(),
@@ -66,6 +67,7 @@ export function createContactsRoutes(deps: AppDeps) {
           : createContactWithoutIdentity(deps.db, now);
         deps.db.update(contacts).set({ name: body.name, phone, language: body.language ?? null, updatedAt: now }).where(eq(contacts.id, row.id)).run();
         for (const tag of body.tags ?? []) deps.db.insert(contactTags).values({ contactId: row.id, tag, createdAt: now }).onConflictDoNothing().run();
+        recordAudit(deps.db, actorOf(c.get('auth')), { action: 'contact.created', entityType: 'contact', entityId: row.id, after: { name: body.name, phone } }, now);
         return getContact(deps.db, row.id)!;
       });
       return c.json({ data: contactToJson(contact, tagsOf(deps.db, [contact.id]).get(contact.id)) }, 201);

@@ -12,6 +12,7 @@ import { toIso } from '../lib/clock.js';
 import { badRequest, conflict, notFound } from '../lib/errors.js';
 import { readJson, readQuery, type AppEnv, type AuthInfo } from '../lib/http.js';
 import { canSee, conversationScope } from '../teams/teams.repository.js';
+import { actorOf, recordAudit } from '../audit/audit.js';
 import { ftsQuery, searchContactIds, searchMessages, searchNotes } from '../search/search.repository.js';
 import { teams } from '../../db/schema/teams.js';
 import { newId } from '../lib/ids.js';
@@ -62,8 +63,11 @@ export function createConversationActionsRoutes(deps: AppDeps) {
         patch.teamId = body.teamId;
       }
       if (body.priority) patch.priority = body.priority;
-      db.update(conversations).set(patch).where(eq(conversations.id, conv.id)).run();
-      deps.logger.info('conversation updated', { conversationId: conv.id, by: c.get('auth')!.user.id, ...body });
+      inTransaction(db, () => {
+        db.update(conversations).set(patch).where(eq(conversations.id, conv.id)).run();
+        const before = { status: conv.status, assigneeId: conv.assigneeId, teamId: conv.teamId, priority: conv.priority };
+        recordAudit(db, actorOf(c.get('auth')), { action: 'conversation.updated', entityType: 'conversation', entityId: conv.id, before, after: body }, now);
+      });
       deps.bus.publish({ type: 'conversation.updated', conversationId: conv.id, data: { id: conv.id } });
       return c.json({ data: conversationToJson(getConversation(db, conv.id)!, now) });
     })
@@ -78,7 +82,10 @@ export function createConversationActionsRoutes(deps: AppDeps) {
       const conv = findConversation(c.req.param('id'), c.get('auth')!);
       const { body } = await readJson(c, noteBody);
       const row = { id: newId('note'), conversationId: conv.id, authorId: c.get('auth')!.user.id, body, createdAt: clock.now() };
-      db.insert(conversationNotes).values(row).run();
+      inTransaction(db, () => {
+        db.insert(conversationNotes).values(row).run();
+        recordAudit(db, actorOf(c.get('auth')), { action: 'note.created', entityType: 'conversation', entityId: conv.id, after: { noteId: row.id } }, row.createdAt);
+      });
       deps.bus.publish({ type: 'conversation.updated', conversationId: conv.id, data: { id: conv.id, noteId: row.id } });
       return c.json({ data: noteJson(row) }, 201);
     })
@@ -92,7 +99,10 @@ export function createConversationActionsRoutes(deps: AppDeps) {
       const contact = getContact(db, c.req.param('id'));
       if (!contact) throw notFound('contacts.not_found', 'No such contact.');
       const body = await readJson(c, contactPatch);
-      db.update(contacts).set({ ...body, updatedAt: clock.now() }).where(eq(contacts.id, contact.id)).run();
+      inTransaction(db, () => {
+        db.update(contacts).set({ ...body, updatedAt: clock.now() }).where(eq(contacts.id, contact.id)).run();
+        recordAudit(db, actorOf(c.get('auth')), { action: 'contact.updated', entityType: 'contact', entityId: contact.id, before: { name: contact.name, language: contact.language }, after: body }, clock.now());
+      });
       deps.bus.publish({ type: 'contact.updated', contactId: contact.id, data: { id: contact.id } });
       const updated = getContact(db, contact.id)!;
       return c.json({ data: contactToJson(updated, tagsOf(db, [contact.id]).get(contact.id)) });
@@ -103,6 +113,7 @@ export function createConversationActionsRoutes(deps: AppDeps) {
       if (!contact) throw notFound('contacts.not_found', 'No such contact.');
       const { tag } = await readJson(c, tagBody);
       db.insert(contactTags).values({ contactId: contact.id, tag, createdAt: clock.now() }).onConflictDoNothing().run();
+      recordAudit(db, actorOf(c.get('auth')), { action: 'contact.tag_added', entityType: 'contact', entityId: contact.id, after: { tag } }, clock.now());
       deps.bus.publish({ type: 'contact.updated', contactId: contact.id, data: { id: contact.id } });
       return c.json({ data: contactToJson(contact, tagsOf(db, [contact.id]).get(contact.id)) });
     })
@@ -111,6 +122,7 @@ export function createConversationActionsRoutes(deps: AppDeps) {
       const contact = getContact(db, c.req.param('id'));
       if (!contact) throw notFound('contacts.not_found', 'No such contact.');
       db.delete(contactTags).where(and(eq(contactTags.contactId, contact.id), eq(contactTags.tag, c.req.param('tag')))).run();
+      recordAudit(db, actorOf(c.get('auth')), { action: 'contact.tag_removed', entityType: 'contact', entityId: contact.id, before: { tag: c.req.param('tag') } }, clock.now());
       deps.bus.publish({ type: 'contact.updated', contactId: contact.id, data: { id: contact.id } });
       return c.json({ data: contactToJson(contact, tagsOf(db, [contact.id]).get(contact.id)) });
     })

@@ -11,6 +11,7 @@ import { readJson, readQuery, type AppEnv } from '../lib/http.js';
 import { newId } from '../lib/ids.js';
 import { getConversation } from '../inbox/conversations.repository.js';
 import { scheduleReminder, taskToJson, TASK_REMINDER_QUEUE } from './tasks.usecases.js';
+import { actorOf, recordAudit } from '../audit/audit.js';
 
 const iso = z.iso.datetime({ offset: true });
 const createBody = z.object({
@@ -88,6 +89,7 @@ export function createTasksRoutes(deps: AppDeps) {
       db.$client.transaction(() => {
         db.insert(tasks).values(row).run();
         scheduleReminder(deps, row);
+        recordAudit(db, actorOf(c.get('auth')), { action: 'task.created', entityType: 'task', entityId: row.id, after: { title: row.title, dueAt: row.dueAt, assigneeId: row.assigneeId } }, now);
       })();
       deps.notify(TASK_REMINDER_QUEUE);
       return c.json({ data: taskToJson(row) }, 201);
@@ -105,6 +107,7 @@ export function createTasksRoutes(deps: AppDeps) {
       if (body.dueAt !== undefined) Object.assign(patch, { dueAt: body.dueAt ? Date.parse(body.dueAt) : null, remindedAt: null });
       const updated = db.$client.transaction(() => {
         db.update(tasks).set(patch).where(eq(tasks.id, task.id)).run();
+        recordAudit(db, actorOf(c.get('auth')), { action: 'task.updated', entityType: 'task', entityId: task.id, before: { title: task.title, dueAt: task.dueAt, assigneeId: task.assigneeId, done: task.doneAt !== null }, after: body }, now);
         const row = find(task.id);
         scheduleReminder(deps, row); // a new due time gets its own reminder; the old job finds the time changed
         return row;
@@ -115,6 +118,7 @@ export function createTasksRoutes(deps: AppDeps) {
     .delete('/tasks/:id', requireAuth, (c) => {
       find(c.req.param('id'));
       db.delete(tasks).where(eq(tasks.id, c.req.param('id'))).run();
+      recordAudit(db, actorOf(c.get('auth')), { action: 'task.deleted', entityType: 'task', entityId: c.req.param('id') }, clock.now());
       return c.body(null, 204);
     });
 }

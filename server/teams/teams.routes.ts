@@ -10,6 +10,7 @@ import { badRequest, conflict, notFound } from '../lib/errors.js';
 import { readJson, type AppEnv } from '../lib/http.js';
 import { newId } from '../lib/ids.js';
 import { getSetting, setSetting } from './teams.repository.js';
+import { actorOf, recordAudit } from '../audit/audit.js';
 
 const keywordList = z.array(z.string().trim().min(1).max(60)).max(50);
 const teamBody = z.object({ name: z.string().trim().min(1, 'is required').max(80), keywords: keywordList.default([]) });
@@ -47,6 +48,7 @@ export function createTeamsRoutes(deps: AppDeps) {
       const body = await readJson(c, teamBody);
       const row = { id: newId('team'), name: body.name, keywords: JSON.stringify(body.keywords.map((k) => k.toLowerCase())), lastAssigneeId: null, createdAt: clock.now() };
       if (db.insert(teams).values(row).onConflictDoNothing().run().changes === 0) throw conflict('teams.exists', `A team named ${body.name} exists.`);
+      recordAudit(db, actorOf(c.get('auth')), { action: 'team.created', entityType: 'team', entityId: row.id, after: { name: row.name, keywords: body.keywords } }, clock.now());
       return c.json({ data: teamJson(row) }, 201);
     })
     .patch('/teams/:id', admins, async (c) => {
@@ -72,6 +74,7 @@ export function createTeamsRoutes(deps: AppDeps) {
       db.$client.transaction(() => {
         db.delete(teamMembers).where(eq(teamMembers.teamId, team.id)).run();
         for (const userId of new Set(userIds)) db.insert(teamMembers).values({ teamId: team.id, userId }).run();
+        recordAudit(db, actorOf(c.get('auth')), { action: 'team.members_set', entityType: 'team', entityId: team.id, after: { userIds } }, clock.now());
       })();
       return c.json({ data: teamJson(team) });
     })
@@ -86,6 +89,7 @@ export function createTeamsRoutes(deps: AppDeps) {
       const body = await readJson(c, settingsBody);
       if (body.agentsSeeAll !== undefined) setSetting(db, 'agentsSeeAll', body.agentsSeeAll);
       if (body.defaultRegion !== undefined) setSetting(db, 'defaultRegion', body.defaultRegion);
+      recordAudit(db, actorOf(c.get('auth')), { action: 'settings.updated', entityType: 'settings', entityId: null, after: body }, clock.now());
       return c.json({ data: readSettings() });
     });
 }
