@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createTestContext } from '../../testing.js';
 import { PROCESS_WEBHOOK_QUEUE } from './webhook.ingest.js';
-import { processWebhookEvent } from './webhook.process.js';
+import { processWebhookEvent, processWebhookEvents } from './webhook.process.js';
 import { serializeMetaStyle, signWebhookBody } from './webhook.signature.js';
 
 const PNID = '220011223344556';
@@ -140,6 +140,29 @@ describe('webhook intake', () => {
       drain();
     }
     expect(snapshot()).toEqual(before);
+  });
+});
+
+describe('batched processing', () => {
+  it('rolls back only the body that fails; the rest of the batch commits', async () => {
+    const { t, post, count } = setup();
+    await post(fixture('text'));
+    await post(fixture('image'));
+    const jobs = t.deps.jobs.claim<{ eventId: number }>(PROCESS_WEBHOOK_QUEUE, 10, 60_000);
+    const [goodId, badId] = jobs.map((j) => j.payload.eventId);
+    // Fail the second body halfway: after its contact and conversation writes, at the media row.
+    const original = t.deps.jobs.enqueue.bind(t.deps.jobs);
+    t.deps.jobs.enqueue = (queue, payload, opts) => {
+      if (queue === 'media.download') throw new Error('disk full');
+      return original(queue, payload, opts);
+    };
+    const failures = processWebhookEvents(t.deps, [goodId!, badId!]);
+    expect([...failures.keys()]).toEqual([badId]);
+    expect(count('messages')).toBe(1);
+    expect(count('media')).toBe(0);
+    const states = t.db.$client.prepare('SELECT id, state, error FROM webhook_events ORDER BY id').all() as { state: string; error: string | null }[];
+    expect(states.map((r) => r.state)).toEqual(['processed', 'failed']);
+    expect(states[1]!.error).toMatch(/disk full/);
   });
 });
 

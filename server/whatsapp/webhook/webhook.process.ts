@@ -47,25 +47,37 @@ export function processWebhookEvents(deps: ProcessDeps, eventIds: readonly numbe
     const update = prepared(db, 'webhookEvents.setState', () =>
       db.$client.prepare(`UPDATE webhook_events SET state = ?, error = ?, event_count = ?, processed_at = ? WHERE id = ?`),
     );
+    // A savepoint per body, on statements prepared once (a transaction wrapper per body costs more).
+    const sp = prepared(db, 'webhookEvents.savepoint', () => ({
+      begin: db.$client.prepare('SAVEPOINT webhook_event'),
+      release: db.$client.prepare('RELEASE webhook_event'),
+      rollback: db.$client.prepare('ROLLBACK TO webhook_event'),
+    }));
     const setState = (id: number, v: { state: 'processed' | 'failed' | 'unroutable'; error: string | null; eventCount?: number }) =>
       update.run(v.state, v.error, v.eventCount ?? null, now, id);
     for (const bad of invalid) setState(bad.id, { state: 'failed', error: bad.error });
     // Committed with the batch: the new messages become searchable shortly after.
     const indexAfter = () => indexRequested && requestSearchIndex(deps.jobs, now);
     for (const { id, result, signedFor } of parsed) {
+      sp.begin.run();
+      let applied: ReturnType<typeof applyWebhookEvents>;
       try {
-        // Nested transaction = SAVEPOINT: this event's writes roll back alone if it throws.
-        const applied = inTransaction(db, () => applyWebhookEvents({ db, channels: deps.channels, jobs: deps.jobs, now, webhookEventId: id, signedFor, push }, result.events));
-        const state = result.problems.length && result.events.length === 0 ? 'failed' : applied.unroutable > 0 ? 'unroutable' : 'processed';
-        setState(id, { state, error: result.problems.join('; ').slice(0, 2000) || null, eventCount: result.events.length });
-        if (applied.live.length) indexRequested = true;
-        live.push(...applied.live);
-        for (const ch of applied.channelIds) channelIds.add(ch);
-        mediaJobs += applied.mediaJobs;
+        // This body's writes roll back alone if it throws.
+        applied = applyWebhookEvents({ db, channels: deps.channels, jobs: deps.jobs, now, webhookEventId: id, signedFor, push }, result.events);
+        sp.release.run();
       } catch (err) {
+        sp.rollback.run();
+        sp.release.run();
         setState(id, { state: 'failed', error: (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 2000) });
         failures.set(id, err);
+        continue;
       }
+      const state = result.problems.length && result.events.length === 0 ? 'failed' : applied.unroutable > 0 ? 'unroutable' : 'processed';
+      setState(id, { state, error: result.problems.join('; ').slice(0, 2000) || null, eventCount: result.events.length });
+      if (applied.live.length) indexRequested = true;
+      live.push(...applied.live);
+      for (const ch of applied.channelIds) channelIds.add(ch);
+      mediaJobs += applied.mediaJobs;
     }
     indexAfter();
   });
