@@ -19,6 +19,16 @@ export function SettingsPage() {
   const [inviteUrl, setInviteUrl] = createSignal<string | null>(null);
   const [canned, { refetch: refetchCanned }] = createResource(fetchCannedReplies);
   const [reply, setReply] = createSignal({ shortcut: '', body: '' });
+  /** A form handler: no page reload, and a failure shows the server's message in place. */
+  const submit = (action: () => Promise<void>) => async (e: SubmitEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await action();
+    } catch (err) {
+      setError(message(err));
+    }
+  };
   const ok = <T,>(r: { state: string; latest: T | undefined }) => (r.state === 'ready' || r.state === 'refreshing' ? r.latest : undefined);
 
   return (
@@ -76,16 +86,10 @@ export function SettingsPage() {
         </Show>
         <form
           class="grid-form"
-          onSubmit={async (e) => {
-            e.preventDefault();
-            setError(null);
-            try {
+          onSubmit={submit(async () => {
               setInviteUrl((await invite(invitee().email, invitee().role)).url ?? null);
               setInvitee({ email: '', role: 'agent' });
-            } catch (err) {
-              setError(message(err));
-            }
-          }}
+          })}
         >
           <input aria-label="Invitee email" type="email" placeholder="teammate@example.com" required value={invitee().email} onInput={(e) => setInvitee({ ...invitee(), email: e.currentTarget.value })} />
           <select aria-label="Invitee role" value={invitee().role} onChange={(e) => setInvitee({ ...invitee(), role: e.currentTarget.value })}>
@@ -99,17 +103,11 @@ export function SettingsPage() {
         <h3>Or add directly</h3>
         <form
           class="grid-form"
-          onSubmit={async (e) => {
-            e.preventDefault();
-            setError(null);
-            try {
+          onSubmit={submit(async () => {
               await createUser(member());
               setMember({ email: '', name: '', role: 'agent', password: '' });
               void refetchUsers();
-            } catch (err) {
-              setError(message(err));
-            }
-          }}
+          })}
         >
           <input aria-label="Email" type="email" placeholder="Email" required value={member().email} onInput={(e) => setMember({ ...member(), email: e.currentTarget.value })} />
           <input aria-label="Name" placeholder="Name" value={member().name} onInput={(e) => setMember({ ...member(), name: e.currentTarget.value })} />
@@ -137,16 +135,11 @@ export function SettingsPage() {
         </ul>
         <form
           class="grid-form"
-          onSubmit={async (e) => {
-            e.preventDefault();
-            try {
+          onSubmit={submit(async () => {
               await createCannedReply(reply().shortcut, reply().body);
               setReply({ shortcut: '', body: '' });
               void refetchCanned();
-            } catch (err) {
-              setError(message(err));
-            }
-          }}
+          })}
         >
           <input aria-label="Shortcut" placeholder="shortcut" required value={reply().shortcut} onInput={(e) => setReply({ ...reply(), shortcut: e.currentTarget.value })} />
           <input aria-label="Reply text" placeholder="Text inserted by /shortcut" required value={reply().body} onInput={(e) => setReply({ ...reply(), body: e.currentTarget.value })} />
@@ -174,16 +167,11 @@ export function SettingsPage() {
         </ul>
         <form
           class="grid-form"
-          onSubmit={async (e) => {
-            e.preventDefault();
-            try {
+          onSubmit={submit(async () => {
               setNewToken((await createToken(tokenName())).token);
               setTokenName('');
               void refetchTokens();
-            } catch (err) {
-              setError(message(err));
-            }
-          }}
+          })}
         >
           <input aria-label="Token name" placeholder="What is it for?" required value={tokenName()} onInput={(e) => setTokenName(e.currentTarget.value)} />
           <button type="submit">Create token</button>
