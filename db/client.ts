@@ -64,9 +64,11 @@ export function migrationStatus(db: Db): { applied: number; expected: number } {
 /**
  * Runs `fn` in a transaction on the one connection (better-sqlite3's own: synchronous, and nested calls
  * become SAVEPOINTs). Inside, use the root `db` as usual: every statement runs on the same connection.
+ * IMMEDIATE takes the write lock up front, waiting out another writer (a script such as backup or
+ * create-user) under busy_timeout; a deferred transaction that read first would fail with SQLITE_BUSY.
  */
 export function inTransaction<T>(db: Db, fn: () => T): T {
-  return db.$client.transaction(fn)();
+  return db.$client.transaction(fn).immediate();
 }
 
 const statementCache = new WeakMap<Db, Map<string, unknown>>();

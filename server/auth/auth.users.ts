@@ -68,7 +68,7 @@ export function createUserStore(db: Db, clock: Clock) {
         if (this.count() > 0) return null;
         db.insert(users).values(row).run();
         return row;
-      })();
+      }).immediate();
     },
 
     /**
@@ -89,7 +89,7 @@ export function createUserStore(db: Db, clock: Clock) {
         if (claimed.changes !== 1) return null;
         if (db.insert(users).values(row).onConflictDoNothing().run().changes === 0) throw conflict('users.email_taken', `A user with email ${input.email} already exists.`);
         return row;
-      })();
+      }).immediate();
     },
 
     async setPassword(userId: string, password: string): Promise<void> {

@@ -140,7 +140,7 @@ export function createJobStore(db: Db, clock: Clock) {
 
     /** Marks many jobs done in one transaction (one fsync); returns how many were still ours. */
     completeMany(batch: readonly Pick<ClaimedJob, 'id' | 'leaseToken'>[]): number {
-      return batch.length === 0 ? 0 : completeBatch(batch, clock.now());
+      return batch.length === 0 ? 0 : completeBatch.immediate(batch, clock.now());
     },
 
     /**

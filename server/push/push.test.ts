@@ -8,6 +8,7 @@ import { createTestContext } from '../testing.js';
 import { notifyNewMessageJob, PUSH_NOTIFY_QUEUE } from './push.usecases.js';
 import { serializeMetaStyle, signWebhookBody } from '../whatsapp/webhook/webhook.signature.js';
 import { processWebhookEvents } from '../whatsapp/webhook/webhook.process.js';
+import type { ProcessWebhookPayload } from '../whatsapp/webhook/webhook.ingest.js';
 
 // A stand-in push service on loopback: it records what web-push delivers and answers as told.
 let received: { path: string; headers: Record<string, string>; size: number }[] = [];
@@ -47,8 +48,8 @@ describe('web push', () => {
     };
     const body = serializeMetaStyle(payload);
     await t.app.request('http://parley.test/webhooks/whatsapp', { method: 'POST', headers: { 'x-hub-signature-256': signWebhookBody(body, 'push-secret') }, body });
-    const [event] = t.deps.jobs.claim<{ eventId: number }>('whatsapp.process-webhook', 10, 60_000);
-    processWebhookEvents(t.deps, [event!.payload.eventId]);
+    const [event] = t.deps.jobs.claim<ProcessWebhookPayload>('whatsapp.process-webhook', 10, 60_000);
+    processWebhookEvents(t.deps, event!.payload.eventIds);
 
     const [job] = t.deps.jobs.claim<{ messageId: string }>(PUSH_NOTIFY_QUEUE, 10, 60_000);
     expect(job).toBeDefined();
@@ -71,8 +72,8 @@ describe('web push', () => {
     const channel = t.deps.channels.create({ phoneNumberId: '220011223344556', accessToken: 'EAAG-test-token', appSecret: 'push-secret', verifyToken: 'verify-123' });
     const body = serializeMetaStyle({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { metadata: { phone_number_id: channel.phoneNumberId }, contacts: [{ wa_id: '5511987650000' }], messages: [{ from: '5511987650000', id: 'wamid.PUSH2', timestamp: '1752000000', type: 'text', text: { body: 'hi' } }] } }] }] });
     await t.app.request('http://parley.test/webhooks/whatsapp', { method: 'POST', headers: { 'x-hub-signature-256': signWebhookBody(body, 'push-secret') }, body });
-    const [event] = t.deps.jobs.claim<{ eventId: number }>('whatsapp.process-webhook', 10, 60_000);
-    processWebhookEvents(t.deps, [event!.payload.eventId]);
+    const [event] = t.deps.jobs.claim<ProcessWebhookPayload>('whatsapp.process-webhook', 10, 60_000);
+    processWebhookEvents(t.deps, event!.payload.eventIds);
     expect(t.deps.jobs.claim(PUSH_NOTIFY_QUEUE, 10, 60_000)).toHaveLength(0);
   });
 });

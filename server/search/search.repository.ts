@@ -95,7 +95,7 @@ export function indexPendingMessages(db: Db, batch = 5_000): number {
     s.insert.run(w, m);
     s.move.run(m);
     return n;
-  })();
+  }).immediate();
 }
 
 /** Queues an index run (at most one per second) after messages were written. */

@@ -90,7 +90,7 @@ export function createTasksRoutes(deps: AppDeps) {
         db.insert(tasks).values(row).run();
         scheduleReminder(deps, row);
         recordAudit(db, actorOf(c.get('auth')), { action: 'task.created', entityType: 'task', entityId: row.id, after: { title: row.title, dueAt: row.dueAt, assigneeId: row.assigneeId } }, now);
-      })();
+      }).immediate();
       deps.notify(TASK_REMINDER_QUEUE);
       return c.json({ data: taskToJson(row) }, 201);
     })
@@ -111,7 +111,7 @@ export function createTasksRoutes(deps: AppDeps) {
         const row = find(task.id);
         scheduleReminder(deps, row); // a new due time gets its own reminder; the old job finds the time changed
         return row;
-      })();
+      }).immediate();
       deps.notify(TASK_REMINDER_QUEUE);
       return c.json({ data: taskToJson(updated) });
     })

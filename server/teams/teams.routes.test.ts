@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTestContext } from '../testing.js';
-import { PROCESS_WEBHOOK_QUEUE } from '../whatsapp/webhook/webhook.ingest.js';
+import { PROCESS_WEBHOOK_QUEUE, type ProcessWebhookPayload } from '../whatsapp/webhook/webhook.ingest.js';
 import { processWebhookEvents } from '../whatsapp/webhook/webhook.process.js';
 import { serializeMetaStyle, signWebhookBody } from '../whatsapp/webhook/webhook.signature.js';
 
@@ -28,8 +28,8 @@ async function setup() {
       entry: [{ id: '1', changes: [{ field: 'messages', value: { metadata: { phone_number_id: PNID }, contacts: [{ profile: { name: waId }, wa_id: waId }], messages: [{ from: waId, id: `wamid.T${++n}`, timestamp: String(1752000000 + n), type: 'text', text: { body: text } }] } }] }],
     });
     await t.app.request('http://parley.test/webhooks/whatsapp', { method: 'POST', headers: { 'x-hub-signature-256': signWebhookBody(body, 'teams-secret') }, body });
-    const jobs = t.deps.jobs.claim<{ eventId: number }>(PROCESS_WEBHOOK_QUEUE, 10, 60_000);
-    processWebhookEvents(t.deps, jobs.map((j) => j.payload.eventId));
+    const jobs = t.deps.jobs.claim<ProcessWebhookPayload>(PROCESS_WEBHOOK_QUEUE, 10, 60_000);
+    processWebhookEvents(t.deps, jobs.flatMap((j) => j.payload.eventIds));
     return t.db.$client.prepare(`SELECT c.id, c.assignee_id AS assigneeId, c.team_id AS teamId FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE ct.wa_id = ?`).get(waId) as { id: string; assigneeId: string | null; teamId: string | null };
   };
   return { t, admin, ana, bo, cy, ids, sales, support, inbound };

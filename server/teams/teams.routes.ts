@@ -75,7 +75,7 @@ export function createTeamsRoutes(deps: AppDeps) {
         db.delete(teamMembers).where(eq(teamMembers.teamId, team.id)).run();
         for (const userId of new Set(userIds)) db.insert(teamMembers).values({ teamId: team.id, userId }).run();
         recordAudit(db, actorOf(c.get('auth')), { action: 'team.members_set', entityType: 'team', entityId: team.id, after: { userIds } }, clock.now());
-      })();
+      }).immediate();
       return c.json({ data: teamJson(team) });
     })
     /** An agent going on a break stops receiving round-robin assignments. */

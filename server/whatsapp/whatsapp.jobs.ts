@@ -1,7 +1,8 @@
 import type { AppDeps } from '../deps.js';
+import { PermanentJobError } from '../jobs/jobs.worker.js';
 import { downloadMediaJob } from '../media/media.jobs.js';
 import { MEDIA_DOWNLOAD_QUEUE } from './webhook/webhook.apply.js';
-import { PROCESS_WEBHOOK_QUEUE } from './webhook/webhook.ingest.js';
+import { PROCESS_WEBHOOK_QUEUE, type ProcessWebhookPayload } from './webhook/webhook.ingest.js';
 import { processWebhookEvents } from './webhook/webhook.process.js';
 import { failUndeliveredMessage, MARK_READ_QUEUE, markReadJob, sendMessageJob } from './outbound/outbound.jobs.js';
 import { SEND_MESSAGE_QUEUE } from './outbound/outbound.usecases.js';
@@ -10,14 +11,22 @@ import { notifyNewMessageJob, PUSH_NOTIFY_QUEUE } from '../push/push.usecases.js
 
 /** Registers the channel's queues: webhook processing, sends, read receipts, media downloads. */
 export function registerWhatsAppJobs(deps: AppDeps): void {
-  // Batches of up to 200 bodies share one transaction: webhook bursts cost one fsync per batch.
-  deps.worker.registerBatch<{ eventId: number }>(
+  // Each job holds the bodies of one intake commit (≤ 100); up to 4 jobs share one transaction, so a
+  // webhook burst costs one fsync per batch. A job fails (and is retried: processing is idempotent) if
+  // one of its bodies failed for a reason that may pass; an unreadable body is marked failed on its
+  // event row (listed and replayable there) and does not hold back the rest.
+  deps.worker.registerBatch<ProcessWebhookPayload>(
     PROCESS_WEBHOOK_QUEUE,
     (jobs) => {
-      const failures = processWebhookEvents(deps, jobs.map((j) => j.payload.eventId));
-      return new Map(jobs.filter((j) => failures.has(j.payload.eventId)).map((j) => [j.id, failures.get(j.payload.eventId)]));
+      const failures = processWebhookEvents(deps, jobs.flatMap((j) => j.payload.eventIds));
+      const failed = new Map<number, unknown>();
+      for (const j of jobs) {
+        const id = j.payload.eventIds.find((e) => failures.has(e) && !(failures.get(e) instanceof PermanentJobError));
+        if (id !== undefined) failed.set(j.id, failures.get(id));
+      }
+      return failed;
     },
-    { concurrency: 200, leaseMs: 60_000 },
+    { concurrency: 4, leaseMs: 60_000 },
   );
   deps.worker.register<{ messageId: string }>(SEND_MESSAGE_QUEUE, (p, ctx) => sendMessageJob(deps, p, ctx), {
     concurrency: 16,

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createTestContext } from '../../testing.js';
-import { PROCESS_WEBHOOK_QUEUE } from './webhook.ingest.js';
+import { PROCESS_WEBHOOK_QUEUE, type ProcessWebhookPayload } from './webhook.ingest.js';
 import { processWebhookEvent, processWebhookEvents } from './webhook.process.js';
 import { serializeMetaStyle, signWebhookBody } from './webhook.signature.js';
 
@@ -24,11 +24,11 @@ function setup() {
   /** Runs every queued processing job, like the worker would. */
   const drain = () => {
     for (;;) {
-      const jobs = t.deps.jobs.claim<{ eventId: number }>(PROCESS_WEBHOOK_QUEUE, 50, 60_000);
+      const jobs = t.deps.jobs.claim<ProcessWebhookPayload>(PROCESS_WEBHOOK_QUEUE, 50, 60_000);
       if (jobs.length === 0) return;
       for (const j of jobs) {
         try {
-          processWebhookEvent(t.deps, j.payload.eventId);
+          for (const id of j.payload.eventIds) processWebhookEvent(t.deps, id);
           t.deps.jobs.complete(j);
         } catch (err) {
           t.deps.jobs.fail(j, String(err), { permanent: true });
@@ -148,8 +148,8 @@ describe('batched processing', () => {
     const { t, post, count } = setup();
     await post(fixture('text'));
     await post(fixture('image'));
-    const jobs = t.deps.jobs.claim<{ eventId: number }>(PROCESS_WEBHOOK_QUEUE, 10, 60_000);
-    const [goodId, badId] = jobs.map((j) => j.payload.eventId);
+    const jobs = t.deps.jobs.claim<ProcessWebhookPayload>(PROCESS_WEBHOOK_QUEUE, 10, 60_000);
+    const [goodId, badId] = jobs.flatMap((j) => j.payload.eventIds);
     // Fail the second body halfway: after its contact and conversation writes, at the media row.
     const original = t.deps.jobs.enqueue.bind(t.deps.jobs);
     t.deps.jobs.enqueue = (queue, payload, opts) => {

@@ -9,7 +9,7 @@ import { toIso } from '../../lib/clock.js';
 import { applyWebhookEvents, MEDIA_DOWNLOAD_QUEUE } from './webhook.apply.js';
 import type { ParsedWebhook } from './webhook.events.js';
 import type { LiveEvent } from '../../lib/event-bus.js';
-import { PROCESS_WEBHOOK_QUEUE } from './webhook.ingest.js';
+import { EVENTS_PER_JOB, PROCESS_WEBHOOK_QUEUE, type ProcessWebhookPayload } from './webhook.ingest.js';
 import { parseWebhook } from './webhook.parse.js';
 
 export type ProcessDeps = Pick<AppDeps, 'db' | 'clock' | 'channels' | 'jobs' | 'bus' | 'notify' | 'vapid'>;
@@ -103,7 +103,10 @@ export function replayWebhookEvents(deps: Pick<ProcessDeps, 'db' | 'jobs' | 'clo
       : deps.db.select({ id: webhookEvents.id }).from(webhookEvents).where(inArray(webhookEvents.id, ids)).all();
   const stamp = deps.clock.now();
   inTransaction(deps.db, () => {
-    for (const r of rows) deps.jobs.enqueue(PROCESS_WEBHOOK_QUEUE, { eventId: r.id }, { idempotencyKey: `replay:${r.id}:${stamp}`, maxAttempts: 5 });
+    for (let i = 0; i < rows.length; i += EVENTS_PER_JOB) {
+      const eventIds = rows.slice(i, i + EVENTS_PER_JOB).map((r) => r.id);
+      deps.jobs.enqueue(PROCESS_WEBHOOK_QUEUE, { eventIds } satisfies ProcessWebhookPayload, { idempotencyKey: `replay:${eventIds[0]}-${eventIds.length}:${stamp}`, maxAttempts: 5 });
+    }
   });
   deps.notify(PROCESS_WEBHOOK_QUEUE);
   return rows.length;
