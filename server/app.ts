@@ -24,6 +24,7 @@ import { createCannedRepliesRoutes } from './inbox/canned-replies.routes.js';
 import { createTeamsRoutes } from './teams/teams.routes.js';
 import { createTasksRoutes } from './tasks/tasks.routes.js';
 import { createAuditRoutes } from './audit/audit.routes.js';
+import { createCustomFieldsRoutes } from './custom-fields/custom-fields.routes.js';
 import { createConversationActionsRoutes } from './inbox/conversation-actions.routes.js';
 import { createTemplatesRoutes } from './templates/templates.routes.js';
 import { createMediaRoutes, MEDIA_UPLOAD_LIMIT } from './media/media.routes.js';
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps) {
   api.route('/', createTeamsRoutes(deps));
   api.route('/', createTasksRoutes(deps));
   api.route('/', createAuditRoutes(deps));
+  api.route('/', createCustomFieldsRoutes(deps));
   if (deps.sandbox) api.route('/', createSandboxRoutes(deps.sandbox));
   app.route('/api/v1', api);
 

@@ -1,4 +1,4 @@
-import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** One customer record per person. The WhatsApp identity is kept apart from the phone number. */
 export const contacts = sqliteTable(
@@ -23,10 +23,17 @@ export const contacts = sqliteTable(
     consentAt: integer('consent_at'),
     /** The first ad referral that brought this contact (JSON), or null. */
     firstTouch: text('first_touch'),
+    email: text('email'),
+    /** Company or organisation. */
+    company: text('company'),
+    /** The business's own reference for this customer (customer number, account id). */
+    reference: text('reference'),
+    /** Values of the workspace's contact custom fields, JSON object keyed by field key. */
+    customFields: text('custom_fields').notNull().default('{}'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('contacts_phone_idx').on(t.phone), index('contacts_created_idx').on(t.createdAt)],
+  (t) => [index('contacts_phone_idx').on(t.phone), index('contacts_created_idx').on(t.createdAt), index('contacts_owner_idx').on(t.ownerId)],
 );
 
 /**
@@ -59,3 +66,21 @@ export const contactTags = sqliteTable(
   (t) => [primaryKey({ columns: [t.contactId, t.tag] }), index('contact_tags_tag_idx').on(t.tag)],
 );
 
+
+/** Typed custom fields a workspace defines for contacts or deals; values live in each record's JSON. */
+export const customFields = sqliteTable(
+  'custom_fields',
+  {
+    id: text('id').primaryKey(),
+    entity: text('entity', { enum: ['contact', 'deal'] }).notNull(),
+    /** Stable key used in the values object, in imports and in automation (a-z, 0-9, _). */
+    key: text('key').notNull(),
+    label: text('label').notNull(),
+    type: text('type', { enum: ['text', 'number', 'date', 'select'] }).notNull(),
+    /** JSON array of allowed values for `select`. */
+    options: text('options').notNull().default('[]'),
+    position: integer('position').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('custom_fields_entity_key_unique').on(t.entity, t.key)],
+);

@@ -22,6 +22,14 @@ export const conversations = sqliteTable(
     unreadCount: integer('unread_count').notNull().default(0),
     snoozedUntil: integer('snoozed_until'),
     resolvedAt: integer('resolved_at'),
+    /** Escalated by hand (a manager view lists flagged and urgent conversations). */
+    flagged: integer('flagged', { mode: 'boolean' }).notNull().default(false),
+    /** Start of the current cycle: creation, or the customer message that reopened it (SLA clocks). */
+    openedAt: integer('opened_at'),
+    /** The earliest customer message the business has not answered yet; null = waiting on the customer. */
+    waitingSince: integer('waiting_since'),
+    /** The business's first reply in the current cycle. */
+    firstResponseAt: integer('first_response_at'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -29,7 +37,25 @@ export const conversations = sqliteTable(
     uniqueIndex('conversations_contact_channel_unique').on(t.contactId, t.channelId),
     index('conversations_status_last_idx').on(t.status, t.lastMessageAt),
     index('conversations_last_idx').on(t.lastMessageAt),
+    index('conversations_assignee_idx').on(t.assigneeId, t.lastMessageAt),
+    index('conversations_team_idx').on(t.teamId, t.lastMessageAt),
+    index('conversations_waiting_idx').on(t.waitingSince),
   ],
+);
+
+/** A closed cycle (open → resolved) of a conversation: what reports measure first response and resolution on. */
+export const conversationCycles = sqliteTable(
+  'conversation_cycles',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    conversationId: text('conversation_id').notNull(),
+    teamId: text('team_id'),
+    assigneeId: text('assignee_id'),
+    openedAt: integer('opened_at').notNull(),
+    firstResponseAt: integer('first_response_at'),
+    resolvedAt: integer('resolved_at').notNull(),
+  },
+  (t) => [index('conversation_cycles_resolved_idx').on(t.resolvedAt), index('conversation_cycles_conversation_idx').on(t.conversationId)],
 );
 
 export const MESSAGE_STATUSES = ['received', 'queued', 'sending', 'sent', 'delivered', 'read', 'played', 'failed'] as const;

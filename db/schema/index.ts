@@ -7,3 +7,4 @@ export * from './push.js';
 export * from './teams.js';
 export * from './tasks.js';
 export * from './audit.js';
+export * from './pipelines.js';

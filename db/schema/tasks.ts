@@ -11,6 +11,7 @@ export const tasks = sqliteTable(
     assigneeId: text('assignee_id'),
     contactId: text('contact_id'),
     conversationId: text('conversation_id'),
+    dealId: text('deal_id'),
     doneAt: integer('done_at'),
     /** Set when the due reminder fired; a reminder fires once per due time. */
     remindedAt: integer('reminded_at'),
@@ -18,5 +19,5 @@ export const tasks = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('tasks_assignee_due_idx').on(t.assigneeId, t.dueAt), index('tasks_due_idx').on(t.dueAt)],
+  (t) => [index('tasks_assignee_due_idx').on(t.assigneeId, t.dueAt), index('tasks_due_idx').on(t.dueAt), index('tasks_contact_idx').on(t.contactId), index('tasks_deal_idx').on(t.dealId)],
 );

@@ -8,6 +8,9 @@ export const teams = sqliteTable('teams', {
   keywords: text('keywords').notNull().default('[]'),
   /** The member who got the last round-robin assignment. */
   lastAssigneeId: text('last_assignee_id'),
+  /** SLA targets in minutes (null: none). */
+  firstResponseMinutes: integer('first_response_minutes'),
+  resolutionMinutes: integer('resolution_minutes'),
   createdAt: integer('created_at').notNull(),
 });
 

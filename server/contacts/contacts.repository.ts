@@ -85,6 +85,10 @@ export function findOrCreateContact(db: Db, who: IdentityInput, now: number, sou
     consentSource: null,
     consentAt: null,
     firstTouch: null,
+    email: null,
+    company: null,
+    reference: null,
+    customFields: '{}',
     createdAt: now,
     updatedAt: now,
   };
@@ -98,7 +102,8 @@ export function findOrCreateContact(db: Db, who: IdentityInput, now: number, sou
 export function createContactWithoutIdentity(db: Db, now: number): ContactRow {
   const row: ContactRow = {
     id: newId('ct'), name: null, phone: null, waId: null, userId: null, parentUserId: null, username: null, profileName: null,
-    language: null, ownerId: null, marketingOptOut: false, consentSource: null, consentAt: null, firstTouch: null, createdAt: now, updatedAt: now,
+    language: null, ownerId: null, marketingOptOut: false, consentSource: null, consentAt: null, firstTouch: null,
+    email: null, company: null, reference: null, customFields: '{}', createdAt: now, updatedAt: now,
   };
   db.insert(contacts).values(row).run();
   return row;

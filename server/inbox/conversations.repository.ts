@@ -36,6 +36,10 @@ export function getOrCreateConversation(db: Db, contactId: string, channelId: st
     unreadCount: 0,
     snoozedUntil: null,
     resolvedAt: null,
+    flagged: false,
+    openedAt: now,
+    waitingSince: null,
+    firstResponseAt: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -45,7 +49,9 @@ export function getOrCreateConversation(db: Db, contactId: string, channelId: st
 
 /**
  * A customer message arrived (at `at`, Meta's timestamp): the window restarts from the latest one,
- * and a resolved, snoozed or waiting conversation is open again.
+ * and a resolved, snoozed or waiting conversation is open again. Reopening a resolved one starts a new
+ * SLA cycle; the customer now waits on the business from their earliest unanswered message.
+ * (Every SET expression reads the row as it was before the update.)
  */
 export function noteInbound(db: Db, conversationId: string, at: number, now: number): void {
   const update = prepared(db, 'conversations.noteInbound', () => {
@@ -60,6 +66,9 @@ export function noteInbound(db: Db, conversationId: string, at: number, now: num
         status: 'open',
         snoozedUntil: null,
         resolvedAt: null,
+        openedAt: sql`CASE WHEN ${conversations.status} = 'resolved' OR ${conversations.openedAt} IS NULL THEN ${atP} ELSE ${conversations.openedAt} END`,
+        firstResponseAt: sql`CASE WHEN ${conversations.status} = 'resolved' THEN NULL ELSE ${conversations.firstResponseAt} END`,
+        waitingSince: sql`CASE WHEN ${conversations.status} = 'resolved' THEN ${atP} ELSE coalesce(${conversations.waitingSince}, ${atP}) END`,
         updatedAt: sql`${sql.placeholder('now')}`,
       })
       .where(eq(conversations.id, sql.placeholder('id')))
@@ -68,12 +77,14 @@ export function noteInbound(db: Db, conversationId: string, at: number, now: num
   update.run({ at, now, id: conversationId });
 }
 
-/** The business wrote (at `at`). */
+/** The business wrote (at `at`): a waiting customer got an answer (the cycle's first response, if it is). */
 export function noteOutbound(db: Db, conversationId: string, at: number): void {
   db.update(conversations)
     .set({
       lastOutboundAt: sql`max(coalesce(${conversations.lastOutboundAt}, 0), ${at})`,
       lastMessageAt: sql`max(coalesce(${conversations.lastMessageAt}, 0), ${at})`,
+      firstResponseAt: sql`coalesce(${conversations.firstResponseAt}, CASE WHEN ${conversations.waitingSince} IS NOT NULL THEN ${at} END)`,
+      waitingSince: null,
       updatedAt: at,
     })
     .where(eq(conversations.id, conversationId))
@@ -88,9 +99,19 @@ export function markConversationRead(db: Db, id: string, now: number): void {
   db.update(conversations).set({ unreadCount: 0, updatedAt: now }).where(eq(conversations.id, id)).run();
 }
 
+/** Changes the status; resolving closes the SLA cycle (kept for reports). Run inside a transaction. */
 export function setConversationStatus(db: Db, id: string, status: ConversationStatus, now: number, snoozedUntil: number | null = null): void {
+  if (status === 'resolved') {
+    const closeCycle = prepared(db, 'conversations.closeCycle', () =>
+      db.$client.prepare(
+        `INSERT INTO conversation_cycles (conversation_id, team_id, assignee_id, opened_at, first_response_at, resolved_at)
+         SELECT id, team_id, assignee_id, coalesce(opened_at, created_at), first_response_at, ? FROM conversations WHERE id = ? AND status != 'resolved'`,
+      ),
+    );
+    closeCycle.run(now, id);
+  }
   db.update(conversations)
-    .set({ status, snoozedUntil: status === 'snoozed' ? snoozedUntil : null, resolvedAt: status === 'resolved' ? now : null, updatedAt: now })
+    .set({ status, snoozedUntil: status === 'snoozed' ? snoozedUntil : null, resolvedAt: status === 'resolved' ? now : null, ...(status === 'resolved' ? { waitingSince: null } : {}), updatedAt: now })
     .where(eq(conversations.id, id))
     .run();
 }

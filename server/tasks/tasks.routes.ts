@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { users } from '../../db/schema/auth.js';
 import { tasks } from '../../db/schema/tasks.js';
+import { deals } from '../../db/schema/pipelines.js';
 import { currentAuth, requireAuth } from '../auth/auth.middleware.js';
 import { getContact } from '../contacts/contacts.repository.js';
 import type { AppDeps } from '../deps.js';
@@ -21,6 +22,7 @@ const createBody = z.object({
   assigneeId: z.string().min(1).optional(),
   contactId: z.string().min(1).optional(),
   conversationId: z.string().min(1).optional(),
+  dealId: z.string().min(1).optional(),
 });
 const patchBody = z
   .object({ title: z.string().trim().min(1).max(300).optional(), notes: z.string().max(5000).nullable().optional(), dueAt: iso.nullable().optional(), assigneeId: z.string().min(1).nullable().optional(), done: z.boolean().optional() })
@@ -30,6 +32,7 @@ const listQuery = z.object({
   assignee: z.string().optional(),
   contactId: z.string().optional(),
   conversationId: z.string().optional(),
+  dealId: z.string().optional(),
   done: z.enum(['true', 'false']).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(100),
 });
@@ -55,6 +58,7 @@ export function createTasksRoutes(deps: AppDeps) {
       if (assignee) where.push(eq(tasks.assigneeId, assignee));
       if (q.contactId) where.push(eq(tasks.contactId, q.contactId));
       if (q.conversationId) where.push(eq(tasks.conversationId, q.conversationId));
+      if (q.dealId) where.push(eq(tasks.dealId, q.dealId));
       if (q.done === 'true') where.push(isNotNull(tasks.doneAt));
       if (q.done === 'false' || q.due) where.push(isNull(tasks.doneAt));
       // "Today" is the server's calendar day (UTC in the Docker image).
@@ -71,6 +75,8 @@ export function createTasksRoutes(deps: AppDeps) {
       if (body.contactId && !getContact(db, body.contactId)) throw badRequest('request.invalid', 'contactId: no such contact');
       const conv = body.conversationId ? getConversation(db, body.conversationId) : undefined;
       if (body.conversationId && !conv) throw badRequest('request.invalid', 'conversationId: no such conversation');
+      const deal = body.dealId ? db.select({ contactId: deals.contactId }).from(deals).where(eq(deals.id, body.dealId)).get() : undefined;
+      if (body.dealId && !deal) throw badRequest('request.invalid', 'dealId: no such deal');
       const now = clock.now();
       const row = {
         id: newId('task'),
@@ -78,8 +84,9 @@ export function createTasksRoutes(deps: AppDeps) {
         notes: body.notes ?? null,
         dueAt: body.dueAt ? Date.parse(body.dueAt) : null,
         assigneeId: body.assigneeId ?? currentAuth(c).user.id,
-        contactId: body.contactId ?? conv?.contactId ?? null,
+        contactId: body.contactId ?? conv?.contactId ?? deal?.contactId ?? null,
         conversationId: body.conversationId ?? null,
+        dealId: body.dealId ?? null,
         doneAt: null,
         remindedAt: null,
         createdBy: currentAuth(c).user.id,

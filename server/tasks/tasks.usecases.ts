@@ -39,6 +39,7 @@ export function taskToJson(t: TaskRow) {
     assigneeId: t.assigneeId,
     contactId: t.contactId,
     conversationId: t.conversationId,
+    dealId: t.dealId,
     done: t.doneAt !== null,
     doneAt: toIso(t.doneAt),
     remindedAt: toIso(t.remindedAt),

@@ -13,8 +13,15 @@ import { getSetting, setSetting } from './teams.repository.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
 
 const keywordList = z.array(z.string().trim().min(1).max(60)).max(50);
-const teamBody = z.object({ name: z.string().trim().min(1, 'is required').max(80), keywords: keywordList.default([]) });
-const teamPatch = z.object({ name: z.string().trim().min(1).max(80).optional(), keywords: keywordList.optional() });
+/** SLA targets in minutes (null: no target). */
+const minutes = z.number().int().min(1).max(60 * 24 * 90).nullable();
+const teamBody = z.object({
+  name: z.string().trim().min(1, 'is required').max(80),
+  keywords: keywordList.default([]),
+  firstResponseMinutes: minutes.default(null),
+  resolutionMinutes: minutes.default(null),
+});
+const teamPatch = z.object({ name: z.string().trim().min(1).max(80).optional(), keywords: keywordList.optional(), firstResponseMinutes: minutes.optional(), resolutionMinutes: minutes.optional() });
 const membersBody = z.object({ userIds: z.array(z.string().min(1)).max(500) });
 const settingsBody = z
   .object({
@@ -32,6 +39,7 @@ export function createTeamsRoutes(deps: AppDeps) {
     id: t.id,
     name: t.name,
     keywords: JSON.parse(t.keywords) as string[],
+    sla: { firstResponseMinutes: t.firstResponseMinutes, resolutionMinutes: t.resolutionMinutes },
     memberIds: db.select({ id: teamMembers.userId }).from(teamMembers).where(eq(teamMembers.teamId, t.id)).all().map((m) => m.id),
     createdAt: toIso(t.createdAt),
   });
@@ -46,7 +54,15 @@ export function createTeamsRoutes(deps: AppDeps) {
     .get('/teams', requireAuth, (c) => c.json({ data: db.select().from(teams).orderBy(asc(teams.name)).all().map(teamJson) }))
     .post('/teams', admins, async (c) => {
       const body = await readJson(c, teamBody);
-      const row = { id: newId('team'), name: body.name, keywords: JSON.stringify(body.keywords.map((k) => k.toLowerCase())), lastAssigneeId: null, createdAt: clock.now() };
+      const row = {
+        id: newId('team'),
+        name: body.name,
+        keywords: JSON.stringify(body.keywords.map((k) => k.toLowerCase())),
+        lastAssigneeId: null,
+        firstResponseMinutes: body.firstResponseMinutes,
+        resolutionMinutes: body.resolutionMinutes,
+        createdAt: clock.now(),
+      };
       if (db.insert(teams).values(row).onConflictDoNothing().run().changes === 0) throw conflict('teams.exists', `A team named ${body.name} exists.`);
       recordAudit(db, actorOf(c.get('auth')), { action: 'team.created', entityType: 'team', entityId: row.id, after: { name: row.name, keywords: body.keywords } }, clock.now());
       return c.json({ data: teamJson(row) }, 201);
@@ -55,7 +71,12 @@ export function createTeamsRoutes(deps: AppDeps) {
       const team = find(c.req.param('id'));
       const body = await readJson(c, teamPatch);
       db.update(teams)
-        .set({ ...(body.name && { name: body.name }), ...(body.keywords && { keywords: JSON.stringify(body.keywords.map((k) => k.toLowerCase())) }) })
+        .set({
+          ...(body.name && { name: body.name }),
+          ...(body.keywords && { keywords: JSON.stringify(body.keywords.map((k) => k.toLowerCase())) }),
+          ...(body.firstResponseMinutes !== undefined && { firstResponseMinutes: body.firstResponseMinutes }),
+          ...(body.resolutionMinutes !== undefined && { resolutionMinutes: body.resolutionMinutes }),
+        })
         .where(eq(teams.id, team.id))
         .run();
       return c.json({ data: teamJson(find(team.id)) });
