@@ -33,7 +33,7 @@ export const contacts = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('contacts_phone_idx').on(t.phone), index('contacts_created_idx').on(t.createdAt), index('contacts_owner_idx').on(t.ownerId)],
+  (t) => [index('contacts_phone_idx').on(t.phone), index('contacts_created_idx').on(t.createdAt, t.id), index('contacts_owner_idx').on(t.ownerId)],
 );
 
 /**

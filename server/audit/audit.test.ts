@@ -25,4 +25,16 @@ describe('audit log', () => {
     expect(() => t.db.$client.prepare(`UPDATE audit_log SET action = 'nothing happened'`).run()).toThrow(/append-only/);
     expect(() => t.db.$client.prepare(`DELETE FROM audit_log`).run()).toThrow(/append-only/);
   });
+
+  it('keeps the life of a team: created, changed (before → after), deleted', async () => {
+    const t = createTestContext();
+    const admin = await t.signIn('admin');
+    const team = (await (await t.request('/api/v1/teams', { cookie: admin.cookie, body: { name: 'Support', keywords: ['refund'] } })).json()).data;
+    await t.request(`/api/v1/teams/${team.id}`, { method: 'PATCH', cookie: admin.cookie, body: { name: 'Care', firstResponseMinutes: 30 } });
+    await t.request(`/api/v1/teams/${team.id}`, { method: 'DELETE', cookie: admin.cookie });
+    const entries = (await (await t.request('/api/v1/audit?entityType=team', { cookie: admin.cookie })).json()).data as { action: string; before: unknown; after: unknown }[];
+    expect(entries.map((e) => e.action)).toEqual(['team.deleted', 'team.updated', 'team.created']);
+    expect(entries[1]).toMatchObject({ before: { name: 'Support', firstResponseMinutes: null }, after: { name: 'Care', firstResponseMinutes: 30 } });
+    expect(entries[0]).toMatchObject({ before: { name: 'Care' } });
+  });
 });

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, or, sql, type AnyColumn } from 'drizzle-orm';
 import { prepared, type Db } from '../../db/client.js';
 import { contactIdentities, contacts, contactTags } from '../../db/schema/contacts.js';
 import { toIso } from '../lib/clock.js';
@@ -39,7 +39,8 @@ function findByIdentity(db: Db, kind: 'wa_id' | 'user_id', value: string | null)
   return byIdentity(db).get({ kind, value })?.contact;
 }
 
-function linkIdentity(db: Db, contactId: string, kind: 'wa_id' | 'user_id', value: string, source: string, now: number) {
+/** Links a WhatsApp identity to a contact (no-op when the identity is already linked to someone). */
+export function linkIdentity(db: Db, contactId: string, kind: 'wa_id' | 'user_id', value: string, source: string, now: number) {
   linkIdentityStmt(db).run({ kind, value, contactId, source, now });
 }
 
@@ -98,15 +99,12 @@ export function findOrCreateContact(db: Db, who: IdentityInput, now: number, sou
   return { contact: row, created: true };
 }
 
-/** A contact known by name only (no WhatsApp identity yet), e.g. typed in by an agent. */
-export function createContactWithoutIdentity(db: Db, now: number): ContactRow {
-  const row: ContactRow = {
-    id: newId('ct'), name: null, phone: null, waId: null, userId: null, parentUserId: null, username: null, profileName: null,
-    language: null, ownerId: null, marketingOptOut: false, consentSource: null, consentAt: null, firstTouch: null,
-    email: null, company: null, reference: null, customFields: '{}', createdAt: now, updatedAt: now,
-  };
-  db.insert(contacts).values(row).run();
-  return row;
+const COLUMNS = ['id', 'name', 'phone', 'wa_id', 'user_id', 'parent_user_id', 'username', 'profile_name', 'language', 'owner_id', 'marketing_opt_out', 'consent_source', 'consent_at', 'first_touch', 'email', 'company', 'reference', 'custom_fields', 'created_at', 'updated_at'] as const;
+
+/** Inserts a complete contact row with one prepared statement (imports write tens of thousands). */
+export function insertContactRow(db: Db, row: ContactRow): void {
+  const stmt = prepared(db, 'contacts.insertRow', () => db.$client.prepare(`INSERT INTO contacts (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`));
+  stmt.run(row.id, row.name, row.phone, row.waId, row.userId, row.parentUserId, row.username, row.profileName, row.language, row.ownerId, row.marketingOptOut ? 1 : 0, row.consentSource, row.consentAt, row.firstTouch, row.email, row.company, row.reference, row.customFields, row.createdAt, row.updatedAt);
 }
 
 /** Finds the contact by identity without creating one. */
@@ -151,21 +149,38 @@ export function setFirstTouchIfEmpty(db: Db, contactId: string, referral: unknow
 }
 
 export function getContact(db: Db, id: string): ContactRow | undefined {
-  return db.select().from(contacts).where(eq(contacts.id, id)).get();
+  const find = prepared(db, 'contacts.byId', () => db.select().from(contacts).where(eq(contacts.id, sql.placeholder('id'))).prepare());
+  return find.get({ id });
+}
+
+/** Several contacts by id in one query (list pages). */
+export function getContacts(db: Db, ids: readonly string[]): Map<string, ContactRow> {
+  if (ids.length === 0) return new Map();
+  return new Map(db.select().from(contacts).where(inArray(contacts.id, [...new Set(ids)])).all().map((c) => [c.id, c]));
 }
 
 export function findContactByPhone(db: Db, phone: string): ContactRow | undefined {
   return db.select().from(contacts).where(eq(contacts.phone, phone)).orderBy(contacts.createdAt).get();
 }
 
-/** Contacts newest first, filtered by phone, tag or a name/phone substring; paged by created time. */
-export function listContacts(db: Db, f: { phone?: string; q?: string; tag?: string; before?: { at: number; id: string }; limit: number }) {
+export interface ContactFilters {
+  phone?: string;
+  /** Substring of name, phone, username, email, company or reference. */
+  q?: string;
+  tag?: string;
+  ownerId?: string;
+}
+
+/** Contacts newest first, filtered by phone, tag, owner or a substring; paged by created time (all of them without a limit). */
+export function listContacts(db: Db, f: ContactFilters & { before?: { at: number; id: string }; limit?: number }) {
   const where = [];
   if (f.phone) where.push(eq(contacts.phone, f.phone));
   if (f.q) {
     const pattern = `%${f.q.replace(/[%_\\]/g, (m) => '\\' + m)}%`;
-    where.push(or(sql`${contacts.name} LIKE ${pattern} ESCAPE '\\'`, sql`${contacts.phone} LIKE ${pattern} ESCAPE '\\'`, sql`${contacts.username} LIKE ${pattern} ESCAPE '\\'`));
+    const like = (col: AnyColumn) => sql`${col} LIKE ${pattern} ESCAPE '\\'`;
+    where.push(or(like(contacts.name), like(contacts.phone), like(contacts.username), like(contacts.email), like(contacts.company), like(contacts.reference)));
   }
+  if (f.ownerId) where.push(eq(contacts.ownerId, f.ownerId));
   if (f.tag) where.push(inArray(contacts.id, db.select({ id: contactTags.contactId }).from(contactTags).where(eq(contactTags.tag, f.tag))));
   if (f.before) where.push(or(lt(contacts.createdAt, f.before.at), and(eq(contacts.createdAt, f.before.at), lt(contacts.id, f.before.id))));
   return db
@@ -173,14 +188,16 @@ export function listContacts(db: Db, f: { phone?: string; q?: string; tag?: stri
     .from(contacts)
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(contacts.createdAt), desc(contacts.id))
-    .limit(f.limit)
+    .limit(f.limit ?? -1)
     .all();
 }
 
-export function tagsOf(db: Db, contactIds: string[]): Map<string, string[]> {
+/** Tags by contact id, sorted, for the given contacts (or every contact when `contactIds` is 'all'). */
+export function tagsOf(db: Db, contactIds: string[] | 'all'): Map<string, string[]> {
   const map = new Map<string, string[]>();
-  if (contactIds.length === 0) return map;
-  for (const r of db.select().from(contactTags).where(inArray(contactTags.contactId, contactIds)).orderBy(contactTags.tag).all()) {
+  if (contactIds !== 'all' && contactIds.length === 0) return map;
+  const rows = db.select().from(contactTags).where(contactIds === 'all' ? undefined : inArray(contactTags.contactId, contactIds)).orderBy(contactTags.tag).all();
+  for (const r of rows) {
     map.set(r.contactId, [...(map.get(r.contactId) ?? []), r.tag]);
   }
   return map;
@@ -198,8 +215,12 @@ export function contactToJson(c: ContactRow, tags: string[] = []) {
     username: c.username,
     profileName: c.profileName,
     tags,
+    email: c.email,
+    company: c.company,
+    reference: c.reference,
     language: c.language,
     ownerId: c.ownerId,
+    customFields: JSON.parse(c.customFields) as Record<string, string | number>,
     marketingOptOut: c.marketingOptOut,
     consent: c.consentSource ? { source: c.consentSource, at: toIso(c.consentAt) } : null,
     firstTouch: c.firstTouch ? (JSON.parse(c.firstTouch) as unknown) : null,

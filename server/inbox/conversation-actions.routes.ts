@@ -3,10 +3,10 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { inTransaction } from '../../db/client.js';
 import { users } from '../../db/schema/auth.js';
-import { contacts, contactTags } from '../../db/schema/contacts.js';
+import { contacts } from '../../db/schema/contacts.js';
 import { conversationNotes, conversations, messages, CONVERSATION_STATUSES } from '../../db/schema/inbox.js';
 import { requireAuth } from '../auth/auth.middleware.js';
-import { contactToJson, getContact, tagsOf } from '../contacts/contacts.repository.js';
+import { contactToJson, tagsOf } from '../contacts/contacts.repository.js';
 import type { AppDeps } from '../deps.js';
 import { toIso } from '../lib/clock.js';
 import { badRequest, conflict, notFound } from '../lib/errors.js';
@@ -17,7 +17,7 @@ import { ftsQuery, searchContactIds, searchMessages, searchNotes } from '../sear
 import { teams } from '../../db/schema/teams.js';
 import { newId } from '../lib/ids.js';
 import { SEND_MESSAGE_QUEUE } from '../whatsapp/outbound/outbound.usecases.js';
-import { conversationToJson, getConversation } from './conversations.repository.js';
+import { closeConversationCycle, conversationToJson, getConversation } from './conversations.repository.js';
 import { getMessage, updateMessage } from './messages.repository.js';
 
 const patchBody = z
@@ -27,16 +27,13 @@ const patchBody = z
     assigneeId: z.string().min(1).nullable().optional(),
     teamId: z.string().min(1).nullable().optional(),
     priority: z.enum(['low', 'normal', 'high', 'urgent']).optional(),
+    flagged: z.boolean().optional(),
   })
-  .refine((b) => Object.keys(b).length > 0, 'give at least one of status, assigneeId, teamId, priority');
+  .refine((b) => Object.keys(b).length > 0, 'give at least one of status, assigneeId, teamId, priority, flagged');
 const noteBody = z.object({ body: z.string().trim().min(1, 'is required').max(10_000) });
-const tagBody = z.object({ tag: z.string().trim().min(1).max(50).regex(/^[^,]+$/, 'must not contain commas') });
-const contactPatch = z
-  .object({ name: z.string().trim().min(1).max(200).optional(), language: z.string().trim().regex(/^[a-z]{2,3}([_-][A-Za-z]{2,4})?$/, 'must be a language code like en or pt_BR').nullable().optional() })
-  .refine((b) => Object.keys(b).length > 0, 'give name or language');
 const searchQuery = z.object({ q: z.string().trim().min(2, 'must be at least 2 characters').max(100) });
 
-/** What agents do to a conversation: assign, resolve, snooze, prioritise, note; tags; team; search; retry. */
+/** What agents do to a conversation: assign, resolve, snooze, prioritise, note; team; search; retry. */
 export function createConversationActionsRoutes(deps: AppDeps) {
   const { db, clock } = deps;
   const findConversation = (id: string, auth: AuthInfo) => {
@@ -56,16 +53,21 @@ export function createConversationActionsRoutes(deps: AppDeps) {
       if (body.status === 'snoozed' && !body.snoozedUntil) throw badRequest('request.invalid', 'snoozedUntil: required when snoozing');
       const now = clock.now();
       const patch: Partial<typeof conversations.$inferInsert> = { updatedAt: now };
-      if (body.status) Object.assign(patch, { status: body.status, snoozedUntil: body.status === 'snoozed' ? Date.parse(body.snoozedUntil!) : null, resolvedAt: body.status === 'resolved' ? now : null });
+      if (body.status) {
+        Object.assign(patch, { status: body.status, snoozedUntil: body.status === 'snoozed' ? Date.parse(body.snoozedUntil!) : null, resolvedAt: body.status === 'resolved' ? now : null });
+        if (body.status === 'resolved') patch.waitingSince = null;
+      }
       if (body.assigneeId !== undefined) patch.assigneeId = body.assigneeId;
       if (body.teamId !== undefined) {
         if (body.teamId && !db.select({ id: teams.id }).from(teams).where(eq(teams.id, body.teamId)).get()) throw badRequest('request.invalid', 'teamId: no such team');
         patch.teamId = body.teamId;
       }
       if (body.priority) patch.priority = body.priority;
+      if (body.flagged !== undefined) patch.flagged = body.flagged;
       inTransaction(db, () => {
+        if (body.status === 'resolved') closeConversationCycle(db, conv.id, now);
         db.update(conversations).set(patch).where(eq(conversations.id, conv.id)).run();
-        const before = { status: conv.status, assigneeId: conv.assigneeId, teamId: conv.teamId, priority: conv.priority };
+        const before = { status: conv.status, assigneeId: conv.assigneeId, teamId: conv.teamId, priority: conv.priority, flagged: conv.flagged };
         recordAudit(db, actorOf(c.get('auth')), { action: 'conversation.updated', entityType: 'conversation', entityId: conv.id, before, after: body }, now);
       });
       deps.bus.publish({ type: 'conversation.updated', conversationId: conv.id, data: { id: conv.id } });
@@ -94,38 +96,6 @@ export function createConversationActionsRoutes(deps: AppDeps) {
     .get('/team', requireAuth, (c) =>
       c.json({ data: db.select({ id: users.id, name: users.name, role: users.role }).from(users).where(sql`${users.disabledAt} IS NULL`).orderBy(asc(users.name)).all() }),
     )
-
-    .patch('/contacts/:id', requireAuth, async (c) => {
-      const contact = getContact(db, c.req.param('id'));
-      if (!contact) throw notFound('contacts.not_found', 'No such contact.');
-      const body = await readJson(c, contactPatch);
-      inTransaction(db, () => {
-        db.update(contacts).set({ ...body, updatedAt: clock.now() }).where(eq(contacts.id, contact.id)).run();
-        recordAudit(db, actorOf(c.get('auth')), { action: 'contact.updated', entityType: 'contact', entityId: contact.id, before: { name: contact.name, language: contact.language }, after: body }, clock.now());
-      });
-      deps.bus.publish({ type: 'contact.updated', contactId: contact.id, data: { id: contact.id } });
-      const updated = getContact(db, contact.id)!;
-      return c.json({ data: contactToJson(updated, tagsOf(db, [contact.id]).get(contact.id)) });
-    })
-
-    .post('/contacts/:id/tags', requireAuth, async (c) => {
-      const contact = getContact(db, c.req.param('id'));
-      if (!contact) throw notFound('contacts.not_found', 'No such contact.');
-      const { tag } = await readJson(c, tagBody);
-      db.insert(contactTags).values({ contactId: contact.id, tag, createdAt: clock.now() }).onConflictDoNothing().run();
-      recordAudit(db, actorOf(c.get('auth')), { action: 'contact.tag_added', entityType: 'contact', entityId: contact.id, after: { tag } }, clock.now());
-      deps.bus.publish({ type: 'contact.updated', contactId: contact.id, data: { id: contact.id } });
-      return c.json({ data: contactToJson(contact, tagsOf(db, [contact.id]).get(contact.id)) });
-    })
-
-    .delete('/contacts/:id/tags/:tag', requireAuth, (c) => {
-      const contact = getContact(db, c.req.param('id'));
-      if (!contact) throw notFound('contacts.not_found', 'No such contact.');
-      db.delete(contactTags).where(and(eq(contactTags.contactId, contact.id), eq(contactTags.tag, c.req.param('tag')))).run();
-      recordAudit(db, actorOf(c.get('auth')), { action: 'contact.tag_removed', entityType: 'contact', entityId: contact.id, before: { tag: c.req.param('tag') } }, clock.now());
-      deps.bus.publish({ type: 'contact.updated', contactId: contact.id, data: { id: contact.id } });
-      return c.json({ data: contactToJson(contact, tagsOf(db, [contact.id]).get(contact.id)) });
-    })
 
     /** Sends a failed message again as it was (a new attempt budget; the window is checked by WhatsApp). */
     .post('/messages/:id/retry', requireAuth, (c) => {

@@ -3,6 +3,7 @@ import { prepared, type Db } from '../../db/client.js';
 import { conversations, CONVERSATION_STATUSES } from '../../db/schema/inbox.js';
 import { toIso } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
+import { slaClock, type SlaTargets } from './sla.models.js';
 
 export type ConversationRow = typeof conversations.$inferSelect;
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
@@ -29,7 +30,8 @@ export function getOrCreateConversation(db: Db, contactId: string, channelId: st
     assigneeId: null,
     teamId: null,
     priority: 'normal',
-    lastMessageAt: null,
+    // Never null, so lists order on the index alone (a customer's first message moves it on at once).
+    lastMessageAt: now,
     lastInboundAt: null,
     lastOutboundAt: null,
     windowExpiresAt: null,
@@ -99,24 +101,94 @@ export function markConversationRead(db: Db, id: string, now: number): void {
   db.update(conversations).set({ unreadCount: 0, updatedAt: now }).where(eq(conversations.id, id)).run();
 }
 
+/**
+ * Records the closing SLA cycle of a conversation being resolved now (no-op if it is already resolved).
+ * Call inside the transaction that resolves it, before the update.
+ */
+export function closeConversationCycle(db: Db, id: string, now: number): void {
+  const insert = prepared(db, 'conversations.closeCycle', () =>
+    db.$client.prepare(
+      `INSERT INTO conversation_cycles (conversation_id, team_id, assignee_id, opened_at, first_response_at, resolved_at)
+       SELECT id, team_id, assignee_id, coalesce(opened_at, created_at), first_response_at, ? FROM conversations WHERE id = ? AND status != 'resolved'`,
+    ),
+  );
+  insert.run(now, id);
+}
+
 /** Changes the status; resolving closes the SLA cycle (kept for reports). Run inside a transaction. */
 export function setConversationStatus(db: Db, id: string, status: ConversationStatus, now: number, snoozedUntil: number | null = null): void {
-  if (status === 'resolved') {
-    const closeCycle = prepared(db, 'conversations.closeCycle', () =>
-      db.$client.prepare(
-        `INSERT INTO conversation_cycles (conversation_id, team_id, assignee_id, opened_at, first_response_at, resolved_at)
-         SELECT id, team_id, assignee_id, coalesce(opened_at, created_at), first_response_at, ? FROM conversations WHERE id = ? AND status != 'resolved'`,
-      ),
-    );
-    closeCycle.run(now, id);
-  }
+  if (status === 'resolved') closeConversationCycle(db, id, now);
   db.update(conversations)
     .set({ status, snoozedUntil: status === 'snoozed' ? snoozedUntil : null, resolvedAt: status === 'resolved' ? now : null, ...(status === 'resolved' ? { waitingSince: null } : {}), updatedAt: now })
     .where(eq(conversations.id, id))
     .run();
 }
 
-/** Conversations by latest activity, filtered; paged by (lastMessageAt, id). */
+export const MANAGER_VIEWS = ['unassigned', 'waiting_first_response', 'waiting_on_business', 'waiting_on_customer', 'escalated', 'sla_breached'] as const;
+export type ManagerView = (typeof MANAGER_VIEWS)[number];
+
+/**
+ * The condition of a manager view (open work only):
+ * - unassigned: nobody owns it;
+ * - waiting_first_response: the customer wrote, nobody answered yet this cycle, for longer than N minutes;
+ * - waiting_on_business / waiting_on_customer: whose turn it is;
+ * - escalated: urgent priority or flagged by hand;
+ * - sla_breached: a first-response or resolution target (the team's, else the workspace's) has passed.
+ */
+export function managerViewCondition(view: ManagerView, now: number, opts: { waitingMinutes: number; defaults: SlaTargets }): SQL {
+  const c = conversations;
+  const notResolved = sql`${c.status} != 'resolved'`;
+  switch (view) {
+    case 'unassigned':
+      return sql`${notResolved} AND ${c.assigneeId} IS NULL`;
+    case 'waiting_first_response':
+      return sql`${c.status} = 'open' AND ${c.firstResponseAt} IS NULL AND ${c.waitingSince} <= ${now - opts.waitingMinutes * 60_000}`;
+    case 'waiting_on_business':
+      return sql`${c.status} = 'open' AND ${c.waitingSince} IS NOT NULL`;
+    case 'waiting_on_customer':
+      return sql`${c.status} IN ('open', 'pending') AND ${c.waitingSince} IS NULL AND ${c.lastOutboundAt} IS NOT NULL`;
+    case 'escalated':
+      return sql`${notResolved} AND (${c.priority} = 'urgent' OR ${c.flagged} = 1)`;
+    case 'sla_breached': {
+      const start = sql`coalesce(${c.openedAt}, ${c.createdAt})`;
+      const fr = sql`coalesce((SELECT first_response_minutes FROM teams WHERE teams.id = ${c.teamId}), ${opts.defaults.firstResponseMinutes})`;
+      const res = sql`coalesce((SELECT resolution_minutes FROM teams WHERE teams.id = ${c.teamId}), ${opts.defaults.resolutionMinutes})`;
+      return sql`${notResolved} AND (
+        (${c.waitingSince} IS NOT NULL OR ${c.firstResponseAt} IS NOT NULL) AND ${fr} IS NOT NULL AND coalesce(${c.firstResponseAt}, ${now}) > ${start} + ${fr} * 60000
+        OR ${res} IS NOT NULL AND ${now} > ${start} + ${res} * 60000)`;
+    }
+  }
+}
+
+/** What an agent may see (mirror of teams.repository `canSee`, as SQL). */
+function scopeCondition(scope: { userId: string; teamIds: string[] }): SQL | undefined {
+  return or(
+    eq(conversations.assigneeId, scope.userId),
+    scope.teamIds.length ? inArray(conversations.teamId, scope.teamIds) : undefined,
+    and(isNull(conversations.assigneeId), isNull(conversations.teamId)),
+  );
+}
+
+/**
+ * Open work per assignee in one pass over the unresolved conversations (an index seek on status):
+ * the count of each manager view, plus everything open. Keys are assignee ids (null = nobody).
+ */
+export function summarizeOpenWork(db: Db, now: number, opts: { waitingMinutes: number; defaults: SlaTargets }, scope: { userId: string; teamIds: string[] } | null) {
+  const columns = Object.fromEntries(MANAGER_VIEWS.map((v) => [v, sql<number>`sum(CASE WHEN ${managerViewCondition(v, now, opts)} THEN 1 ELSE 0 END)`])) as Record<ManagerView, SQL<number>>;
+  const rows = db
+    .select({ assigneeId: conversations.assigneeId, open: sql<number>`count(*)`, ...columns })
+    .from(conversations)
+    .where(and(inArray(conversations.status, ['open', 'pending', 'snoozed']), scope ? scopeCondition(scope) : undefined))
+    .groupBy(conversations.assigneeId)
+    .all();
+  return new Map(rows.map(({ assigneeId, ...counts }) => [assigneeId, counts]));
+}
+
+/**
+ * Conversations by latest activity, filtered; paged by (lastMessageAt, id). An agent's scope is an OR
+ * of three branches (assigned to them, their teams, the shared queue); OR defeats the ordered index, so
+ * each branch runs as its own ordered, limited query and the pages are merged.
+ */
 export function listConversations(
   db: Db,
   f: {
@@ -124,40 +196,45 @@ export function listConversations(
     status?: ConversationStatus;
     assignee?: string | 'none';
     teamId?: string;
+    /** A manager view's condition (see managerViewCondition). */
+    view?: SQL;
     /** An agent's visibility (see teams.repository conversationScope); undefined/null = everything. */
     scope?: { userId: string; teamIds: string[] } | null;
     before?: { at: number; id: string };
     limit: number;
   },
-) {
+): ConversationRow[] {
   const where: (SQL | undefined)[] = [];
-  if (f.scope) {
-    where.push(
-      or(
-        eq(conversations.assigneeId, f.scope.userId),
-        f.scope.teamIds.length ? inArray(conversations.teamId, f.scope.teamIds) : undefined,
-        and(isNull(conversations.assigneeId), isNull(conversations.teamId)),
-      ),
-    );
-  }
   if (f.teamId) where.push(eq(conversations.teamId, f.teamId));
   if (f.contactId) where.push(eq(conversations.contactId, f.contactId));
   if (f.status) where.push(eq(conversations.status, f.status));
+  if (f.view) where.push(f.view);
   if (f.assignee === 'none') where.push(sql`${conversations.assigneeId} IS NULL`);
   else if (f.assignee) where.push(eq(conversations.assigneeId, f.assignee));
-  const at = sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`;
+  const at = conversations.lastMessageAt;
   if (f.before) where.push(or(lt(at, f.before.at), and(eq(at, f.before.at), lt(conversations.id, f.before.id))));
-  return db
-    .select()
-    .from(conversations)
-    .where(where.length ? and(...where) : undefined)
-    .orderBy(desc(at), desc(conversations.id))
-    .limit(f.limit)
-    .all();
+  const run = (extra?: SQL) =>
+    db
+      .select()
+      .from(conversations)
+      .where(and(...where, extra))
+      .orderBy(desc(at), desc(conversations.id))
+      .limit(f.limit)
+      .all();
+  if (!f.scope) return run();
+  const branches = [eq(conversations.assigneeId, f.scope.userId), and(isNull(conversations.assigneeId), isNull(conversations.teamId))!];
+  if (f.scope.teamIds.length) branches.push(inArray(conversations.teamId, f.scope.teamIds));
+  const seen = new Set<string>();
+  return branches
+    .flatMap((b) => run(b))
+    .filter((r) => !seen.has(r.id) && seen.add(r.id))
+    .sort((a, b) => (b.lastMessageAt ?? 0) - (a.lastMessageAt ?? 0) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+    .slice(0, f.limit);
 }
 
-/** The API shape of a conversation; `windowOpen` is computed against `now`. */
-export function conversationToJson(c: ConversationRow, now: number) {
+/** The API shape of a conversation; `windowOpen` and the SLA clocks (when targets are given) are computed against `now`. */
+export function conversationToJson(c: ConversationRow, now: number, targets?: SlaTargets) {
+  const sla = targets ? slaClock(c, targets, now) : null;
   return {
     id: c.id,
     contactId: c.contactId,
@@ -174,6 +251,16 @@ export function conversationToJson(c: ConversationRow, now: number) {
     windowOpen: c.windowExpiresAt !== null && c.windowExpiresAt > now,
     snoozedUntil: toIso(c.snoozedUntil),
     resolvedAt: toIso(c.resolvedAt),
+    flagged: c.flagged,
+    openedAt: toIso(c.openedAt),
+    waitingSince: toIso(c.waitingSince),
+    firstResponseAt: toIso(c.firstResponseAt),
+    sla: sla && {
+      firstResponseDueAt: toIso(sla.firstResponseDueAt),
+      firstResponseBreached: sla.firstResponseBreached,
+      resolutionDueAt: toIso(sla.resolutionDueAt),
+      resolutionBreached: sla.resolutionBreached,
+    },
     createdAt: toIso(c.createdAt),
   };
 }

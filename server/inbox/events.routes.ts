@@ -17,7 +17,13 @@ export function createEventsRoutes(deps: Pick<AppDeps, 'bus' | 'db'>) {
     // Agents only hear about conversations they may see (their own, their teams', the shared queue).
     const scope = conversationScope(deps.db, c.get('auth')!);
     const visible = (e: LiveEvent) => {
-      if (!scope || !e.conversationId) return true;
+      if (!scope) return true;
+      // A deal outside any conversation: only its owner (or everyone, when it has none) hears of it.
+      if (!e.conversationId && e.type.startsWith('deal.')) {
+        const ownerId = (e.data as { ownerId?: string | null } | undefined)?.ownerId;
+        return ownerId === undefined || ownerId === null || ownerId === scope.userId;
+      }
+      if (!e.conversationId) return true;
       const conv = getConversation(deps.db, e.conversationId);
       return !!conv && canSee(scope, conv);
     };

@@ -5,23 +5,26 @@ import { inTransaction } from '../../db/client.js';
 import { messages } from '../../db/schema/inbox.js';
 import { CONVERSATION_STATUSES } from '../../db/schema/inbox.js';
 import { requireAuth } from '../auth/auth.middleware.js';
-import { contactToJson, getContact, tagsOf } from '../contacts/contacts.repository.js';
+import { contactToJson, getContact, getContacts, tagsOf } from '../contacts/contacts.repository.js';
 import type { AppDeps } from '../deps.js';
 import { notFound } from '../lib/errors.js';
 import { decodeCursor, page, readJson, readQuery, validate, type AppEnv, type AuthInfo } from '../lib/http.js';
-import { canSee, conversationScope } from '../teams/teams.repository.js';
+import { canSee, conversationScope, defaultSlaTargets, slaTargetsLookup } from '../teams/teams.repository.js';
 import { explainGraphError } from '../whatsapp/graph/graph.errors.js';
 import { MARK_READ_QUEUE } from '../whatsapp/outbound/outbound.jobs.js';
 import { messageBody, recipientFields, replyFields } from '../whatsapp/outbound/outbound.schemas.js';
 import { queueOutboundMessage, resolveRecipient } from '../whatsapp/outbound/outbound.usecases.js';
-import { conversationToJson, getConversation, listConversations, markConversationRead } from './conversations.repository.js';
-import { getMessage, listMessages, loadMessageExtras, messageToJson, type MessageRow } from './messages.repository.js';
+import { conversationToJson, getConversation, listConversations, managerViewCondition, MANAGER_VIEWS, markConversationRead } from './conversations.repository.js';
+import { getMessage, lastMessageOf, listMessages, loadMessageExtras, messageToJson, type MessageRow } from './messages.repository.js';
 
 const listQuery = z.object({
   contactId: z.string().optional(),
   status: z.enum(CONVERSATION_STATUSES).optional(),
   assignee: z.string().optional(),
   teamId: z.string().optional(),
+  view: z.enum(MANAGER_VIEWS).optional(),
+  /** For view=waiting_first_response: how long the customer has waited, at least. */
+  minutes: z.coerce.number().int().min(0).max(60 * 24 * 30).default(15),
   cursor: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(100).default(30),
 });
@@ -51,17 +54,19 @@ export function createInboxRoutes(deps: AppDeps) {
       const q = readQuery(c, listQuery);
       const assignee = q.assignee === 'me' ? c.get('auth')!.user.id : q.assignee;
       const scope = conversationScope(db, c.get('auth')!);
-      const rows = listConversations(db, { contactId: q.contactId, status: q.status, assignee, teamId: q.teamId, scope, before: decodeCursor(q.cursor), limit: q.limit + 1 });
       const now = clock.now();
+      const view = q.view ? managerViewCondition(q.view, now, { waitingMinutes: q.minutes, defaults: defaultSlaTargets(db) }) : undefined;
+      const rows = listConversations(db, { contactId: q.contactId, status: q.status, assignee, teamId: q.teamId, view, scope, before: decodeCursor(q.cursor), limit: q.limit + 1 });
+      const targets = slaTargetsLookup(db);
       return c.json(
         page(rows, q.limit, (r) => ({ at: r.lastMessageAt ?? r.createdAt, id: r.id }), (items) => {
-          const contacts = new Map(items.map((r) => [r.contactId, getContact(db, r.contactId)]));
+          const contacts = getContacts(db, items.map((r) => r.contactId));
           const tags = tagsOf(db, [...contacts.keys()]);
           return items.map((r) => {
-            const last = db.select().from(messages).where(eq(messages.conversationId, r.id)).orderBy(desc(messages.timestamp)).limit(1).get();
+            const last = lastMessageOf(db, r.id);
             const contact = contacts.get(r.contactId);
             return {
-              ...conversationToJson(r, now),
+              ...conversationToJson(r, now, targets(r.teamId)),
               contact: contact ? contactToJson(contact, tags.get(contact.id)) : null,
               lastMessage: last ? { id: last.id, direction: last.direction, type: last.type, text: last.text, status: last.status, timestamp: new Date(last.timestamp).toISOString() } : null,
             };
@@ -73,7 +78,7 @@ export function createInboxRoutes(deps: AppDeps) {
     .get('/conversations/:id', requireAuth, (c) => {
       const conv = findConversation(c.req.param('id'), c.get('auth')!);
       const contact = getContact(db, conv.contactId);
-      return c.json({ data: { ...conversationToJson(conv, clock.now()), contact: contact ? contactToJson(contact, tagsOf(db, [contact.id]).get(contact.id)) : null } });
+      return c.json({ data: { ...conversationToJson(conv, clock.now(), slaTargetsLookup(db)(conv.teamId)), contact: contact ? contactToJson(contact, tagsOf(db, [contact.id]).get(contact.id)) : null } });
     })
 
     .get('/conversations/:id/messages', requireAuth, (c) => {

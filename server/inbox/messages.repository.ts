@@ -25,6 +25,14 @@ export function insertMessage(db: Db, row: MessageRow): boolean {
   return insert.run(...values).changes === 1;
 }
 
+/** The newest message of a conversation (list previews: one indexed seek, prepared once). */
+export function lastMessageOf(db: Db, conversationId: string): MessageRow | undefined {
+  const find = prepared(db, 'messages.lastOf', () =>
+    db.select().from(messages).where(eq(messages.conversationId, sql.placeholder('id'))).orderBy(desc(messages.timestamp)).limit(1).prepare(),
+  );
+  return find.get({ id: conversationId });
+}
+
 export function getMessage(db: Db, id: string): MessageRow | undefined {
   return db.select().from(messages).where(eq(messages.id, id)).get();
 }

@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import webpush from 'web-push';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext } from '../testing.js';
-import { notifyNewMessageJob, PUSH_NOTIFY_QUEUE } from './push.usecases.js';
+import { notifyNewMessageJob, notifyUserJob, PUSH_NOTIFY_QUEUE, PUSH_USER_QUEUE, type PushToUser } from './push.usecases.js';
+import { remindTaskJob, TASK_REMINDER_QUEUE } from '../tasks/tasks.usecases.js';
 import { serializeMetaStyle, signWebhookBody } from '../whatsapp/webhook/webhook.signature.js';
 import { processWebhookEvents } from '../whatsapp/webhook/webhook.process.js';
 import type { ProcessWebhookPayload } from '../whatsapp/webhook/webhook.ingest.js';
@@ -65,6 +66,28 @@ describe('web push', () => {
     expect(t.db.$client.prepare('SELECT count(*) AS n FROM push_subscriptions').get()).toEqual({ n: 0 });
     received = [];
     answer = 201;
+  });
+
+  it('pushes a due task reminder to its assignee once, even if the reminder job runs twice', async () => {
+    const t = createTestContext({ vapid: { ...webpush.generateVAPIDKeys(), subject: 'mailto:owner@shop.example' } });
+    const { cookie } = await t.signIn('agent');
+    const device = createECDH('prime256v1');
+    device.generateKeys();
+    const subscription = { endpoint: `${base}/push/device-task`, keys: { p256dh: device.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') } };
+    expect((await t.request('/api/v1/push/subscriptions', { cookie, body: subscription })).status).toBe(201);
+    const dueAt = new Date(t.clock.now() + 60_000).toISOString();
+    const task = (await (await t.request('/api/v1/tasks', { cookie, body: { title: 'Call Ana back', dueAt } })).json()).data;
+    t.clock.advance(60_000);
+    const [reminder] = t.deps.jobs.claim<{ taskId: string; dueAt: number }>(TASK_REMINDER_QUEUE, 10, 60_000);
+    expect(reminder!.payload.taskId).toBe(task.id);
+    expect(remindTaskJob(t.deps, reminder!.payload)).toBe(true);
+    expect(remindTaskJob(t.deps, reminder!.payload)).toBe(false); // a second run (crash before completion) is a no-op
+    const pushes = t.deps.jobs.claim<PushToUser>(PUSH_USER_QUEUE, 10, 60_000);
+    expect(pushes.map((p) => p.payload)).toEqual([expect.objectContaining({ title: 'Task due', body: 'Call Ana back' })]);
+    received = [];
+    await notifyUserJob(t.deps, pushes[0]!.payload);
+    expect(received.map((r) => r.path)).toEqual(['/push/device-task']);
+    received = [];
   });
 
   it('queues nothing when nobody subscribed', async () => {

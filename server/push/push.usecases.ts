@@ -9,6 +9,16 @@ import type { Logger } from '../lib/logger.js';
 import type { VapidKeys } from './push.keys.js';
 
 export const PUSH_NOTIFY_QUEUE = 'push.notify';
+export const PUSH_USER_QUEUE = 'push.notify-user';
+
+export interface PushToUser {
+  userId: string;
+  title: string;
+  body: string;
+  conversationId?: string | null;
+  /** Where tapping the notification leads in the app (a path). */
+  url?: string | null;
+}
 
 /** True when anyone has enabled notifications (so inbound processing only then queues push jobs). */
 export function hasPushSubscribers(db: Db): boolean {
@@ -32,8 +42,25 @@ export async function notifyNewMessageJob(deps: { db: Db; logger: Logger; vapid:
   if (!row) return;
   const active = db.select({ id: users.id }).from(users).where(isNull(users.disabledAt)).all().map((u) => u.id);
   const recipients = row.assigneeId ? active.filter((id) => id === row.assigneeId) : active;
-  const subs = recipients.length ? db.select().from(pushSubscriptions).where(inArray(pushSubscriptions.userId, recipients)).all() : [];
   const body = JSON.stringify({ title: row.name ?? row.phone ?? 'New message', body: row.text ?? `[${row.type}]`, conversationId: row.conversationId });
+  await sendPush({ db, logger: deps.logger, vapid }, recipients, body);
+}
+
+/** `push.notify-user`: one notification to one teammate (task reminders, mentions). */
+export async function notifyUserJob(deps: { db: Db; logger: Logger; vapid: VapidKeys | null }, payload: PushToUser): Promise<void> {
+  if (!deps.vapid) return;
+  const active = deps.db.select({ id: users.id }).from(users).where(and(eq(users.id, payload.userId), isNull(users.disabledAt))).get();
+  if (!active) return;
+  await sendPush({ ...deps, vapid: deps.vapid }, [payload.userId], JSON.stringify({ title: payload.title, body: payload.body, conversationId: payload.conversationId ?? null, url: payload.url ?? null }));
+}
+
+/**
+ * Delivers one payload to every subscription of the recipients. Subscriptions the push service says
+ * are gone (404/410) are deleted; other failures are logged (a notification is best effort).
+ */
+async function sendPush(deps: { db: Db; logger: Logger; vapid: VapidKeys }, recipients: string[], body: string): Promise<void> {
+  const { db, vapid } = deps;
+  const subs = recipients.length ? db.select().from(pushSubscriptions).where(inArray(pushSubscriptions.userId, recipients)).all() : [];
   for (const sub of subs) {
     // web-push encrypts (aes128gcm) and signs (VAPID); the request itself goes through fetch, which also
     // reaches the plain-http push services tests stand up on loopback.

@@ -2,6 +2,7 @@ import type { AppDeps } from '../deps.js';
 import type { Schedule } from '../jobs/jobs.schedules.js';
 import { wakeSnoozed } from '../inbox/conversations.repository.js';
 import { remindTaskJob, TASK_REMINDER_QUEUE } from '../tasks/tasks.usecases.js';
+import { notifyUserJob, PUSH_USER_QUEUE, type PushToUser } from '../push/push.usecases.js';
 import { indexPendingMessages, SEARCH_INDEX_QUEUE } from '../search/search.repository.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -33,6 +34,7 @@ export function registerSystemJobs(deps: AppDeps): void {
     while (indexPendingMessages(deps.db) > 0);
   });
   deps.worker.register<{ taskId: string; dueAt: number }>(TASK_REMINDER_QUEUE, (p) => void remindTaskJob(deps, p));
+  deps.worker.register<PushToUser>(PUSH_USER_QUEUE, (p) => notifyUserJob(deps, p), { concurrency: 4, leaseMs: 60_000 });
   deps.worker.register('inbox.wake-snoozed', () => {
     for (const id of wakeSnoozed(deps.db, deps.clock.now())) deps.bus.publish({ type: 'conversation.updated', conversationId: id, data: { id } });
   });

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { users } from '../../db/schema/auth.js';
 import { tasks } from '../../db/schema/tasks.js';
-import { deals } from '../../db/schema/pipelines.js';
+import { canSeeDeal, dealScope, getDeal } from '../pipelines/deals.repository.js';
 import { currentAuth, requireAuth } from '../auth/auth.middleware.js';
 import { getContact } from '../contacts/contacts.repository.js';
 import type { AppDeps } from '../deps.js';
@@ -75,8 +75,9 @@ export function createTasksRoutes(deps: AppDeps) {
       if (body.contactId && !getContact(db, body.contactId)) throw badRequest('request.invalid', 'contactId: no such contact');
       const conv = body.conversationId ? getConversation(db, body.conversationId) : undefined;
       if (body.conversationId && !conv) throw badRequest('request.invalid', 'conversationId: no such conversation');
-      const deal = body.dealId ? db.select({ contactId: deals.contactId }).from(deals).where(eq(deals.id, body.dealId)).get() : undefined;
-      if (body.dealId && !deal) throw badRequest('request.invalid', 'dealId: no such deal');
+      const deal = body.dealId ? getDeal(db, body.dealId) : undefined;
+      // A deal the caller may not see answers like a missing one.
+      if (body.dealId && (!deal || !canSeeDeal(db, dealScope(db, currentAuth(c)), deal))) throw badRequest('request.invalid', 'dealId: no such deal');
       const now = clock.now();
       const row = {
         id: newId('task'),

@@ -2,6 +2,8 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { tasks } from '../../db/schema/tasks.js';
 import type { AppDeps } from '../deps.js';
 import { toIso } from '../lib/clock.js';
+import { inTransaction } from '../../db/client.js';
+import { PUSH_USER_QUEUE, type PushToUser } from '../push/push.usecases.js';
 
 export const TASK_REMINDER_QUEUE = 'tasks.remind';
 export type TaskRow = typeof tasks.$inferSelect;
@@ -17,14 +19,23 @@ export function scheduleReminder(deps: Pick<AppDeps, 'jobs'>, task: Pick<TaskRow
  * was done, moved to another time, or already reminded: the `reminded_at IS NULL` compare-and-set makes a
  * reminder fire once even if the job runs twice (a crash between the send and the completion).
  */
-export function remindTaskJob(deps: Pick<AppDeps, 'db' | 'clock' | 'bus' | 'logger'>, payload: { taskId: string; dueAt: number }): boolean {
-  const claimed = deps.db
-    .update(tasks)
-    .set({ remindedAt: deps.clock.now() })
-    .where(and(eq(tasks.id, payload.taskId), eq(tasks.dueAt, payload.dueAt), isNull(tasks.doneAt), isNull(tasks.remindedAt)))
-    .returning()
-    .get();
+export function remindTaskJob(deps: Pick<AppDeps, 'db' | 'clock' | 'bus' | 'logger' | 'jobs' | 'notify'>, payload: { taskId: string; dueAt: number }): boolean {
+  const claimed = inTransaction(deps.db, () => {
+    const row = deps.db
+      .update(tasks)
+      .set({ remindedAt: deps.clock.now() })
+      .where(and(eq(tasks.id, payload.taskId), eq(tasks.dueAt, payload.dueAt), isNull(tasks.doneAt), isNull(tasks.remindedAt)))
+      .returning()
+      .get();
+    // The phone notification is its own job, committed with the claim: it survives a crash and retries.
+    if (row?.assigneeId) {
+      const push: PushToUser = { userId: row.assigneeId, title: 'Task due', body: row.title, conversationId: row.conversationId, url: row.conversationId ? null : '/tasks' };
+      deps.jobs.enqueue(PUSH_USER_QUEUE, push, { idempotencyKey: `task:${row.id}@${payload.dueAt}`, maxAttempts: 3 });
+    }
+    return row;
+  });
   if (!claimed) return false;
+  if (claimed.assigneeId) deps.notify(PUSH_USER_QUEUE);
   deps.bus.publish({ type: 'task.due', conversationId: claimed.conversationId ?? undefined, contactId: claimed.contactId ?? undefined, data: taskToJson(claimed) });
   deps.logger.info('task reminder', { taskId: claimed.id, assigneeId: claimed.assigneeId });
   return true;

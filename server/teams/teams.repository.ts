@@ -5,6 +5,7 @@ import { conversations } from '../../db/schema/inbox.js';
 import { settings, teamMembers, teams } from '../../db/schema/teams.js';
 import type { AuthInfo } from '../lib/http.js';
 import { matchesKeyword, nextRoundRobin } from './teams.models.js';
+import type { SlaTargets } from '../inbox/sla.models.js';
 
 export type TeamRow = typeof teams.$inferSelect;
 
@@ -19,6 +20,21 @@ export function getSetting<T>(db: Db, key: string, fallback: T): T {
 
 export function setSetting(db: Db, key: string, value: unknown): void {
   db.insert(settings).values({ key, value: JSON.stringify(value) }).onConflictDoUpdate({ target: settings.key, set: { value: JSON.stringify(value) } }).run();
+}
+
+/** The workspace's default SLA targets (for conversations without a team, or a team without its own). */
+export function defaultSlaTargets(db: Db): SlaTargets {
+  return { firstResponseMinutes: getSetting<number | null>(db, 'slaFirstResponseMinutes', null), resolutionMinutes: getSetting<number | null>(db, 'slaResolutionMinutes', null) };
+}
+
+/** SLA targets by team id: the team's own, else the workspace default (read once per request). */
+export function slaTargetsLookup(db: Db): (teamId: string | null) => SlaTargets {
+  const fallback = defaultSlaTargets(db);
+  const byTeam = new Map(db.select({ id: teams.id, fr: teams.firstResponseMinutes, res: teams.resolutionMinutes }).from(teams).all().map((t) => [t.id, t]));
+  return (teamId) => {
+    const t = teamId ? byTeam.get(teamId) : undefined;
+    return { firstResponseMinutes: t?.fr ?? fallback.firstResponseMinutes, resolutionMinutes: t?.res ?? fallback.resolutionMinutes };
+  };
 }
 
 /**

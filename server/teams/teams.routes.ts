@@ -28,8 +28,11 @@ const settingsBody = z
     agentsSeeAll: z.boolean().optional(),
     /** ISO country code used to read local phone numbers typed or imported without +country. */
     defaultRegion: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter country code like US or BR').nullable().optional(),
+    /** Workspace SLA targets in minutes, for conversations whose team has none. */
+    slaFirstResponseMinutes: minutes.optional(),
+    slaResolutionMinutes: minutes.optional(),
   })
-  .refine((b) => Object.keys(b).length > 0, 'give agentsSeeAll or defaultRegion');
+  .refine((b) => Object.keys(b).length > 0, 'give at least one setting');
 
 /** Teams (owners/admins manage; everyone lists), members, availability, and the visibility setting. */
 export function createTeamsRoutes(deps: AppDeps) {
@@ -43,7 +46,12 @@ export function createTeamsRoutes(deps: AppDeps) {
     memberIds: db.select({ id: teamMembers.userId }).from(teamMembers).where(eq(teamMembers.teamId, t.id)).all().map((m) => m.id),
     createdAt: toIso(t.createdAt),
   });
-  const readSettings = () => ({ agentsSeeAll: getSetting(db, 'agentsSeeAll', false), defaultRegion: getSetting<string | null>(db, 'defaultRegion', null) });
+  const readSettings = () => ({
+    agentsSeeAll: getSetting(db, 'agentsSeeAll', false),
+    defaultRegion: getSetting<string | null>(db, 'defaultRegion', null),
+    slaFirstResponseMinutes: getSetting<number | null>(db, 'slaFirstResponseMinutes', null),
+    slaResolutionMinutes: getSetting<number | null>(db, 'slaResolutionMinutes', null),
+  });
   const find = (id: string) => {
     const t = db.select().from(teams).where(eq(teams.id, id)).get();
     if (!t) throw notFound('teams.not_found', 'No such team.');
@@ -79,11 +87,14 @@ export function createTeamsRoutes(deps: AppDeps) {
         })
         .where(eq(teams.id, team.id))
         .run();
+      const before = { name: team.name, keywords: JSON.parse(team.keywords) as string[], firstResponseMinutes: team.firstResponseMinutes, resolutionMinutes: team.resolutionMinutes };
+      recordAudit(db, actorOf(c.get('auth')), { action: 'team.updated', entityType: 'team', entityId: team.id, before, after: body }, clock.now());
       return c.json({ data: teamJson(find(team.id)) });
     })
     .delete('/teams/:id', admins, (c) => {
-      find(c.req.param('id'));
-      db.delete(teams).where(eq(teams.id, c.req.param('id'))).run();
+      const team = find(c.req.param('id'));
+      db.delete(teams).where(eq(teams.id, team.id)).run();
+      recordAudit(db, actorOf(c.get('auth')), { action: 'team.deleted', entityType: 'team', entityId: team.id, before: { name: team.name } }, clock.now());
       return c.body(null, 204);
     })
     .put('/teams/:id/members', admins, async (c) => {
@@ -108,8 +119,7 @@ export function createTeamsRoutes(deps: AppDeps) {
     .get('/settings', admins, (c) => c.json({ data: readSettings() }))
     .patch('/settings', admins, async (c) => {
       const body = await readJson(c, settingsBody);
-      if (body.agentsSeeAll !== undefined) setSetting(db, 'agentsSeeAll', body.agentsSeeAll);
-      if (body.defaultRegion !== undefined) setSetting(db, 'defaultRegion', body.defaultRegion);
+      for (const [key, value] of Object.entries(body)) if (value !== undefined) setSetting(db, key, value);
       recordAudit(db, actorOf(c.get('auth')), { action: 'settings.updated', entityType: 'settings', entityId: null, after: body }, clock.now());
       return c.json({ data: readSettings() });
     });

@@ -54,7 +54,7 @@ self.addEventListener('push', (event) => {
       icon: '/icon-192.png',
       badge: '/icon-192.png',
       tag: data.conversationId || 'parley',
-      data: { url: data.conversationId ? `/c/${data.conversationId}` : '/' },
+      data: { url: data.conversationId ? `/c/${data.conversationId}` : data.url || '/' },
     }),
   );
 });

@@ -169,7 +169,7 @@ function applyMessage(ctx: ApplyContext, channel: Channel, ev: InboundMessageEve
   if (ev.referral) setFirstTouchIfEmpty(db, contact.id, { ...ev.referral, messageId: row.id, at: new Date(ev.timestamp).toISOString() }, now);
   if (ev.type !== 'system') noteInbound(db, conversation.id, ev.timestamp, now);
   // A brand-new conversation (its first message, nobody on it yet) is routed once.
-  if (conversation.lastMessageAt === null && conversation.assigneeId === null && conversation.teamId === null && ev.type !== 'system') {
+  if (conversation.lastInboundAt === null && conversation.lastOutboundAt === null && conversation.assigneeId === null && conversation.teamId === null && ev.type !== 'system') {
     routeNewConversation(db, { conversationId: conversation.id, ownerId: contact.ownerId, text: ev.text });
   }
   if (ctx.push && ev.type !== 'system') ctx.jobs.enqueue(PUSH_NOTIFY_QUEUE, { messageId: row.id }, { maxAttempts: 3 });

@@ -2,7 +2,7 @@ import { createResource, For, Show } from 'solid-js';
 import { ApiError } from '../../lib/api/client';
 import { fetchTeam, fetchTeams, updateConversation, type Conversation } from './inbox.api';
 
-/** Assign, prioritise, snooze, resolve or reopen. Errors show the server's message in place. */
+/** Assign, prioritise, flag for the manager, snooze, resolve or reopen. Errors show the server's message in place. */
 export function ConversationActions(props: { conversation: Conversation; meId: string; onChange: () => void; onError: (m: string) => void }) {
   const [team] = createResource(fetchTeam);
   const [teams] = createResource(() => fetchTeams().catch(() => []));
@@ -46,6 +46,9 @@ export function ConversationActions(props: { conversation: Conversation; meId: s
         <option value="high">High</option>
         <option value="urgent">Urgent</option>
       </select>
+      <button type="button" onClick={() => act({ flagged: !props.conversation.flagged })}>
+        {props.conversation.flagged ? 'Unflag' : 'Flag'}
+      </button>
       <Show
         when={props.conversation.status !== 'resolved'}
         fallback={

@@ -1,85 +1,19 @@
-import { A, useLocation, useNavigate, useParams } from '@solidjs/router';
-import { createEffect, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js';
-import { ApiError } from '../../lib/api/client';
+import { useLocation, useNavigate, useParams, useSearchParams } from '@solidjs/router';
+import { createEffect, createMemo, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { createLiveTick } from '../../lib/live';
-import { disablePush, enablePush, pushSupported } from '../../lib/push';
-import { fetchMe, fetchSystemStatus, logout } from '../auth/auth.api';
-import { fetchContactConversations, fetchConversationPage, search, type Conversation, type ListFilter } from './inbox.api';
-import { preview, windowLeft } from './inbox.models';
+import { AppShell } from '../../ui/app-shell';
+import { ConversationRow } from './conversation-row';
+import { fetchContactConversations, fetchConversationPage, isManagerView, MANAGER_VIEWS, search, type Conversation, type ListFilter } from './inbox.api';
+import { SearchResults } from './search-results';
 import { Thread } from './thread';
 
 /** The inbox: conversation list and the open thread (one column on phones, two on wide screens). */
 export function InboxPage() {
-  const navigate = useNavigate();
-  const location = useLocation();
-  // A missing or expired session goes to sign-in and comes back here afterwards.
-  const [me] = createResource(async () => {
-    try {
-      return await fetchMe();
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) {
-        navigate(`/login?next=${encodeURIComponent(location.pathname)}`, { replace: true });
-        return null;
-      }
-      throw err;
-    }
-  });
-  const [status] = createResource(() => fetchSystemStatus().catch(() => null));
-  const [pushState, setPushState] = createSignal<string | null>(null);
-
-  const signOut = async () => {
-    await disablePush().catch(() => undefined); // a shared device must not keep showing customer messages
-    await logout().catch(() => undefined);
-    navigate('/login', { replace: true });
-  };
-
+  const params = useParams<{ id?: string }>();
   return (
-    <div class="shell">
-      <Show when={status.state === 'ready' && status()?.mode === 'sandbox'}>
-        <div class="sandbox-banner" role="status">
-          Sandbox: a simulator plays WhatsApp. <A href="/sandbox/phone">Open the customer phone</A> to write in as a customer.
-        </div>
-      </Show>
-      <header class="topbar">
-        <span class="brand">Parley</span>
-        <Show when={me.state === 'ready' && me()}>
-          {(user) => (
-            <span class="topbar-user">
-              <Show when={pushSupported() && Notification.permission === 'default' && !pushState()}>
-                <button type="button" class="icon" aria-label="Enable notifications" title="Enable notifications" onClick={() => enablePush().then(() => setPushState('on'), (e: Error) => setPushState(e.message))}>
-                  🔔
-                </button>
-              </Show>
-              <Show when={pushState() && pushState() !== 'on'}>
-                <span class="error small">{pushState()}</span>
-              </Show>
-              <Show when={user().role !== 'agent'}>
-                <A href="/settings">Settings</A>
-              </Show>
-              <span class="muted">{user().name}</span>
-              <button type="button" onClick={signOut}>
-                Sign out
-              </button>
-            </span>
-          )}
-        </Show>
-      </header>
-      <Show when={me.state === 'errored'}>
-        <p class="error page-error" role="alert">
-          {me.error instanceof Error ? me.error.message : 'Could not load your account.'}
-        </p>
-      </Show>
-      <Show when={me.state === 'ready' && me()}>{(user) => <InboxBody meId={user().id} />}</Show>
-    </div>
-  );
-}
-
-/** A search snippet with its matches marked (the server wraps them in \u0001…\u0002; no HTML involved). */
-function Highlighted(props: { text: string }) {
-  return (
-    <For each={props.text.split(/(\u0001[^\u0002]*\u0002)/)}>
-      {(part) => (part.startsWith('\u0001') ? <mark>{part.slice(1, -1)}</mark> : <>{part}</>)}
-    </For>
+    <AppShell fill hideTabBar={!!params.id}>
+      {(me) => <InboxBody meId={me.id} />}
+    </AppShell>
   );
 }
 
@@ -94,19 +28,31 @@ const FILTERS: { id: ListFilter; label: string }[] = [
 
 function InboxBody(props: { meId: string }) {
   const navigate = useNavigate();
+  const location = useLocation();
   const params = useParams<{ id?: string }>();
+  // `?view=sla_breached&minutes=15` (from the manager page) lists one of the manager's views instead.
+  const [searchParams, setSearchParams] = useSearchParams<{ view?: string; minutes?: string }>();
+  const view = () => (isManagerView(searchParams.view) ? searchParams.view : null);
+  const minutes = () => {
+    const m = Number(searchParams.minutes ?? 15);
+    return Number.isInteger(m) && m >= 0 ? m : 15;
+  };
   const tick = createLiveTick();
   const [filter, setFilter] = createSignal<ListFilter>('all');
+  const source = createMemo(() => {
+    const v = view();
+    return v ? { view: v, minutes: minutes() } : filter();
+  }, undefined, { equals: (a, b) => JSON.stringify(a) === JSON.stringify(b) });
   const [more, setMore] = createSignal<Conversation[]>([]);
   const [cursor, setCursor] = createSignal<string | null | undefined>(undefined);
-  const [page, { refetch }] = createResource(filter, (f) => fetchConversationPage(f));
+  const [page, { refetch }] = createResource(source, (s) => fetchConversationPage(s));
   const [query, setQuery] = createSignal('');
   const [results] = createResource(() => (query().trim().length >= 2 ? query().trim() : null), search);
   const [now, setNow] = createSignal(Date.now());
   const clock = setInterval(() => setNow(Date.now()), 30_000);
   onCleanup(() => clearInterval(clock));
   createEffect(on(tick, () => void refetch(), { defer: true }));
-  createEffect(on(filter, () => (setMore([]), setCursor(undefined))));
+  createEffect(on(source, () => (setMore([]), setCursor(undefined))));
   const first = () => (page.state === 'ready' || page.state === 'refreshing' ? page.latest : undefined);
   const list = () => {
     const seen = new Set<string>();
@@ -116,55 +62,33 @@ function InboxBody(props: { meId: string }) {
   const loadMore = async () => {
     const c = nextCursor();
     if (!c) return;
-    const res = await fetchConversationPage(filter(), c);
+    const res = await fetchConversationPage(source(), c);
     setMore((m) => [...m, ...res.data]);
     setCursor(res.nextCursor);
+  };
+  const chooseFilter = (f: ListFilter) => {
+    setFilter(f);
+    if (view()) setSearchParams({ view: undefined, minutes: undefined });
+  };
+  const viewLabel = () => {
+    const v = MANAGER_VIEWS.find((m) => m.id === view());
+    return v && (v.id === 'waiting_first_response' && minutes() > 0 ? `${v.label} (over ${minutes()} min)` : v.label);
   };
 
   return (
     <main class={`inbox ${params.id ? 'has-thread' : ''}`} aria-label="Inbox">
       <section class="conversation-list" aria-label="Conversations">
         <input class="search" type="search" aria-label="Search contacts and messages" placeholder="Search contacts and messages" value={query()} onInput={(e) => setQuery(e.currentTarget.value)} />
-        <Show
-          when={!results() || query().trim().length < 2}
-          fallback={
-            <div class="search-results" aria-label="Search results">
-              <For each={results()?.contacts}>
-                {(c) => (
-                  <button type="button" class="conversation-row" onClick={() => navigateToContact(c.id)} data-testid="search-contact">
-                    <strong>{c.name ?? c.phone}</strong>
-                    <span class="muted small">{c.phone}</span>
-                  </button>
-                )}
-              </For>
-              <For each={results()?.messages}>
-                {(m) => (
-                  <A href={`/c/${m.conversationId}`} class="conversation-row" data-testid="search-message">
-                    <span class="row-preview">
-                      <Highlighted text={m.snippet} />
-                    </span>
-                  </A>
-                )}
-              </For>
-              <For each={results()?.notes}>
-                {(n) => (
-                  <A href={`/c/${n.conversationId}`} class="conversation-row" data-testid="search-note">
-                    <span class="row-preview">
-                      📝 <Highlighted text={n.snippet} />
-                    </span>
-                  </A>
-                )}
-              </For>
-              <Show when={!results()?.contacts.length && !results()?.messages.length && !results()?.notes.length}>
-                <p class="muted empty">Nothing found.</p>
-              </Show>
-            </div>
-          }
-        >
+        <Show when={!results() || query().trim().length < 2} fallback={<SearchResults results={results()} onContact={navigateToContact} />}>
           <nav class="filters" aria-label="Filters">
+            <Show when={viewLabel()}>
+              <button type="button" class="active" aria-pressed="true" aria-label={`${viewLabel()}: show all again`} onClick={() => chooseFilter('all')}>
+                {viewLabel()} ✕
+              </button>
+            </Show>
             <For each={FILTERS}>
               {(f) => (
-                <button type="button" class={filter() === f.id ? 'active' : ''} aria-pressed={filter() === f.id} onClick={() => setFilter(f.id)}>
+                <button type="button" class={!view() && filter() === f.id ? 'active' : ''} aria-pressed={!view() && filter() === f.id} onClick={() => chooseFilter(f.id)}>
                   {f.label}
                 </button>
               )}
@@ -180,21 +104,7 @@ function InboxBody(props: { meId: string }) {
               <For each={list()}>
                 {(c) => (
                   <li>
-                    <A href={`/c/${c.id}`} class={`conversation-row ${params.id === c.id ? 'active' : ''}`} data-testid="conversation">
-                      <span class="row-top">
-                        <strong>{c.contact?.name ?? c.contact?.phone ?? 'Unknown'}</strong>
-                        <Show when={c.unreadCount > 0}>
-                          <span class="badge" aria-label={`${c.unreadCount} unread`}>
-                            {c.unreadCount}
-                          </span>
-                        </Show>
-                      </span>
-                      <span class="row-preview muted">{preview(c.lastMessage)}</span>
-                      <span class="row-window small muted">
-                        {windowLeft(c.windowExpiresAt, now()) ?? 'window closed'}
-                        <Show when={c.priority === 'urgent' || c.priority === 'high'}> · {c.priority}</Show>
-                      </span>
-                    </A>
+                    <ConversationRow conversation={c} href={`/c/${c.id}${location.search}`} active={params.id === c.id} now={now()} />
                   </li>
                 )}
               </For>
@@ -209,7 +119,7 @@ function InboxBody(props: { meId: string }) {
       </section>
       {/* Keyed: a new conversation gets a fresh thread (no draft, upload or template values carried over). */}
       <Show when={params.id} keyed fallback={<section class="thread placeholder muted">Choose a conversation.</section>}>
-        {(id) => <Thread id={id} meId={props.meId} tick={tick()} now={now()} onBack={() => navigate('/')} />}
+        {(id) => <Thread id={id} meId={props.meId} tick={tick()} now={now()} onBack={() => navigate(`/${location.search}`)} />}
       </Show>
     </main>
   );

@@ -1,4 +1,4 @@
-import { api } from '../../lib/api/client';
+import { api, apiPage } from '../../lib/api/client';
 
 export interface Contact {
   id: string;
@@ -21,8 +21,22 @@ export interface Conversation {
   lastMessageAt: string | null;
   windowExpiresAt: string | null;
   windowOpen: boolean;
+  flagged: boolean;
+  snoozedUntil: string | null;
+  openedAt: string | null;
+  waitingSince: string | null;
+  firstResponseAt: string | null;
+  /** The current cycle's SLA clocks (null when no target applies). */
+  sla: ConversationSla | null;
   contact: Contact | null;
   lastMessage?: { id: string; direction: 'inbound' | 'outbound'; type: string; text: string | null; status: string; timestamp: string } | null;
+}
+
+export interface ConversationSla {
+  firstResponseDueAt: string | null;
+  firstResponseBreached: boolean;
+  resolutionDueAt: string | null;
+  resolutionBreached: boolean;
 }
 
 export interface Message {
@@ -52,16 +66,7 @@ export interface Message {
   revokedAt: string | null;
 }
 
-interface Page<T> {
-  data: T[];
-  nextCursor: string | null;
-}
-
-async function page<T>(path: string): Promise<Page<T>> {
-  const res = await fetch(`/api/v1${path}`, { credentials: 'same-origin' });
-  if (!res.ok) await api(path); // turns the error body into an ApiError
-  return (await res.json()) as Page<T>;
-}
+const page = apiPage;
 
 export const fetchConversations = () => page<Conversation>('/conversations?limit=50').then((p) => p.data);
 export const fetchConversation = (id: string) => api<Conversation>(`/conversations/${id}`);
@@ -112,8 +117,23 @@ const FILTER_QUERY: Record<ListFilter, string> = {
   resolved: 'status=resolved',
 };
 
-export const fetchConversationPage = (filter: ListFilter, cursor?: string) =>
-  page<Conversation>(`/conversations?limit=50&${FILTER_QUERY[filter]}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+/** The manager's views of open work (GET /conversations?view=…). */
+export type ManagerView = 'unassigned' | 'waiting_first_response' | 'waiting_on_business' | 'waiting_on_customer' | 'escalated' | 'sla_breached';
+export const MANAGER_VIEWS: { id: ManagerView; label: string }[] = [
+  { id: 'unassigned', label: 'Unassigned' },
+  { id: 'waiting_first_response', label: 'Waiting for a first reply' },
+  { id: 'waiting_on_business', label: 'Waiting on us' },
+  { id: 'waiting_on_customer', label: 'Waiting on customer' },
+  { id: 'escalated', label: 'Escalated' },
+  { id: 'sla_breached', label: 'SLA breached' },
+];
+export const isManagerView = (v: unknown): v is ManagerView => MANAGER_VIEWS.some((m) => m.id === v);
+
+/** One page of the list: an inbox filter, or a manager view (with its "waiting longer than" minutes). */
+export const fetchConversationPage = (source: ListFilter | { view: ManagerView; minutes: number }, cursor?: string) =>
+  page<Conversation>(
+    `/conversations?limit=50&${typeof source === 'string' ? FILTER_QUERY[source] : `view=${source.view}&minutes=${source.minutes}`}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+  );
 export const fetchOlderMessages = (id: string, cursor: string) => page<Message>(`/conversations/${id}/messages?limit=100&cursor=${encodeURIComponent(cursor)}`);
 export const fetchMessagePage = (id: string) => page<Message>(`/conversations/${id}/messages?limit=100`);
 export const updateConversation = (id: string, body: Record<string, unknown>) => api<Conversation>(`/conversations/${id}`, { method: 'PATCH', body });
@@ -184,4 +204,12 @@ export function mediaTypeOf(mime: string): 'image' | 'video' | 'audio' | 'docume
   return 'document';
 }
 export const updateContact = (id: string, body: { name?: string; language?: string | null }) => api<Contact>(`/contacts/${id}`, { method: 'PATCH', body });
-export const fetchTeams = () => api<{ id: string; name: string }[]>('/teams');
+export interface Team {
+  id: string;
+  name: string;
+  keywords: string[];
+  sla: { firstResponseMinutes: number | null; resolutionMinutes: number | null };
+  memberIds: string[];
+  createdAt: string;
+}
+export const fetchTeams = () => api<Team[]>('/teams');

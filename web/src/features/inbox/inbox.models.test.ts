@@ -45,3 +45,39 @@ describe('timeline and templates', () => {
     expect(formatSize(300)).toBe('1 KB');
   });
 });
+
+describe('SLA badges', () => {
+  const now = Date.UTC(2026, 10, 23, 12, 0, 0);
+  const at = (minutes: number) => new Date(now + minutes * 60_000).toISOString();
+  const sla = (s: Partial<{ firstResponseDueAt: string | null; firstResponseBreached: boolean; resolutionDueAt: string | null; resolutionBreached: boolean }>) => ({
+    firstResponseDueAt: null,
+    firstResponseBreached: false,
+    resolutionDueAt: null,
+    resolutionBreached: false,
+    ...s,
+  });
+  it('formats countdowns', async () => {
+    const { formatDuration } = await import('./inbox.models');
+    expect(formatDuration(20_000)).toBe('<1m');
+    expect(formatDuration(-5_000)).toBe('<1m');
+    expect(formatDuration(12 * 60_000 + 59_000)).toBe('12m');
+    expect(formatDuration(185 * 60_000)).toBe('3h 5m');
+    expect(formatDuration(120 * 60_000)).toBe('2h');
+    expect(formatDuration((52 * 60 + 30) * 60_000)).toBe('2d 4h');
+    expect(formatDuration(48 * 3_600_000)).toBe('2d');
+  });
+  it('counts down to the first reply, then to resolution, and says when a clock has passed', async () => {
+    const { slaBadge } = await import('./inbox.models');
+    expect(slaBadge({ status: 'open', firstResponseAt: null, sla: sla({ firstResponseDueAt: at(12), resolutionDueAt: at(600) }) }, now)).toEqual({ label: 'Reply in 12m', breached: false, soon: true });
+    expect(slaBadge({ status: 'open', firstResponseAt: at(-5), sla: sla({ firstResponseDueAt: at(12), resolutionDueAt: at(185) }) }, now)).toEqual({ label: 'Resolve in 3h 5m', breached: false, soon: false });
+    expect(slaBadge({ status: 'open', firstResponseAt: null, sla: sla({ firstResponseDueAt: at(30), firstResponseBreached: false, resolutionBreached: true }) }, now)?.label).toBe('SLA breached');
+    // Ran out since the list was fetched.
+    expect(slaBadge({ status: 'pending', firstResponseAt: null, sla: sla({ firstResponseDueAt: at(-1) }) }, now)).toMatchObject({ label: 'SLA breached', breached: true });
+  });
+  it('shows nothing without targets or once resolved', async () => {
+    const { slaBadge } = await import('./inbox.models');
+    expect(slaBadge({ status: 'open', firstResponseAt: null, sla: null }, now)).toBeNull();
+    expect(slaBadge({ status: 'open', firstResponseAt: null, sla: sla({}) }, now)).toBeNull();
+    expect(slaBadge({ status: 'resolved', firstResponseAt: null, sla: sla({ resolutionBreached: true }) }, now)).toBeNull();
+  });
+});

@@ -79,3 +79,43 @@ export function formatSize(bytes: number | null): string {
   if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
   return `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }
+
+/** A span as a countdown: "<1m", "12m", "3h 5m", "2h", "2d 4h". */
+export function formatDuration(ms: number): string {
+  const minutes = Math.floor(Math.max(0, ms) / 60_000);
+  if (minutes < 1) return '<1m';
+  if (minutes < 60) return `${minutes}m`;
+  const h = Math.floor(minutes / 60);
+  if (h < 24) return minutes % 60 ? `${h}h ${minutes % 60}m` : `${h}h`;
+  const d = Math.floor(h / 24);
+  return h % 24 ? `${d}d ${h % 24}h` : `${d}d`;
+}
+
+export interface SlaBadge {
+  label: string;
+  breached: boolean;
+  /** Due within 15 minutes. */
+  soon: boolean;
+}
+
+/**
+ * What a conversation row shows for its SLA: "SLA breached" once a clock has passed, otherwise a
+ * countdown to the next due time (the first reply while none was sent, then resolution). Nothing for
+ * resolved conversations or when no target applies. `now` moves on between fetches, so a clock that
+ * ran out since the last refresh shows as breached too.
+ */
+export function slaBadge(
+  c: { status: string; firstResponseAt: string | null; sla: { firstResponseDueAt: string | null; firstResponseBreached: boolean; resolutionDueAt: string | null; resolutionBreached: boolean } | null },
+  now: number,
+): SlaBadge | null {
+  const sla = c.sla;
+  if (!sla || c.status === 'resolved') return null;
+  const breached: SlaBadge = { label: 'SLA breached', breached: true, soon: false };
+  if (sla.firstResponseBreached || sla.resolutionBreached) return breached;
+  const reply = !c.firstResponseAt && sla.firstResponseDueAt ? Date.parse(sla.firstResponseDueAt) : null;
+  const due = reply ?? (sla.resolutionDueAt ? Date.parse(sla.resolutionDueAt) : null);
+  if (due === null) return null;
+  const left = due - now;
+  if (left <= 0) return breached;
+  return { label: `${reply !== null ? 'Reply' : 'Resolve'} in ${formatDuration(left)}`, breached: false, soon: left <= 15 * 60_000 };
+}

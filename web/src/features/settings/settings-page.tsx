@@ -1,13 +1,38 @@
-import { A } from '@solidjs/router';
 import { createResource, createSignal, For, Show } from 'solid-js';
-import { ApiError } from '../../lib/api/client';
-import { createToken, createUser, fetchChannels, fetchTokens, fetchUsers, invite, revokeToken } from './settings.api';
+import { errorMessage as message } from '../../ui/action';
+import { AppShell, StaffOnly } from '../../ui/app-shell';
 import { createCannedReply, deleteCannedReply, fetchCannedReplies } from '../inbox/inbox.api';
+import { AuditLog } from './audit-log';
+import { CustomFieldsSection } from './custom-fields-section';
+import { createToken, createUser, fetchChannels, fetchTokens, fetchUsers, invite, revokeToken } from './settings.api';
+import { TeamsSection } from './teams-section';
+import { WorkspaceSection } from './workspace-section';
 
-const message = (err: unknown) => (err instanceof ApiError ? err.message : 'Something went wrong.');
+const SECTIONS = [
+  { id: 'channels', label: 'Channels' },
+  { id: 'people', label: 'People' },
+  { id: 'teams', label: 'Teams & SLA' },
+  { id: 'workspace', label: 'Workspace' },
+  { id: 'custom-fields', label: 'Custom fields' },
+  { id: 'canned', label: 'Canned replies' },
+  { id: 'tokens', label: 'API tokens' },
+  { id: 'audit', label: 'Audit log' },
+];
 
-/** Owners and admins: channels (what to paste into Meta), team members, API tokens. */
+/** Owners and admins: channels (what to paste into Meta), people, teams and SLA, workspace, fields, tokens, audit. */
 export function SettingsPage() {
+  return (
+    <AppShell>
+      {(me) => (
+        <StaffOnly me={me} what="settings">
+          <SettingsBody />
+        </StaffOnly>
+      )}
+    </AppShell>
+  );
+}
+
+function SettingsBody() {
   const [channels] = createResource(fetchChannels);
   const [users, { refetch: refetchUsers }] = createResource(fetchUsers);
   const [tokens, { refetch: refetchTokens }] = createResource(fetchTokens);
@@ -32,19 +57,19 @@ export function SettingsPage() {
   const ok = <T,>(r: { state: string; latest: T | undefined }) => (r.state === 'ready' || r.state === 'refreshing' ? r.latest : undefined);
 
   return (
-    <main class="settings">
-      <header class="topbar">
-        <A href="/" class="brand">
-          ← Parley
-        </A>
-        <strong>Settings</strong>
-      </header>
+    <main class="settings" aria-labelledby="settings-title">
+      <div class="page-head">
+        <h1 id="settings-title">Settings</h1>
+      </div>
+      <nav class="filters section-nav" aria-label="Settings sections">
+        <For each={SECTIONS}>{(sec) => <button type="button" onClick={() => document.getElementById(sec.id)?.scrollIntoView({ behavior: 'smooth', block: 'start' })}>{sec.label}</button>}</For>
+      </nav>
       <Show when={error() ?? (channels.state === 'errored' && message(channels.error))}>
         <p class="error page-error" role="alert">
           {error() ?? message(channels.error)}
         </p>
       </Show>
-      <section class="card">
+      <section class="card" id="channels">
         <h2>WhatsApp channels</h2>
         <For each={ok(channels)}>
           {(c) => (
@@ -67,8 +92,8 @@ export function SettingsPage() {
           )}
         </For>
       </section>
-      <section class="card">
-        <h2>Team</h2>
+      <section class="card" id="people">
+        <h2>People</h2>
         <ul class="plain">
           <For each={ok(users)}>
             {(u) => (
@@ -119,7 +144,10 @@ export function SettingsPage() {
           <button type="submit">Add member</button>
         </form>
       </section>
-      <section class="card">
+      <Show when={ok(users)}>{(list) => <TeamsSection users={list()} />}</Show>
+      <WorkspaceSection />
+      <CustomFieldsSection />
+      <section class="card" id="canned">
         <h2>Canned replies</h2>
         <ul class="plain">
           <For each={ok(canned)}>
@@ -146,7 +174,7 @@ export function SettingsPage() {
           <button type="submit">Add reply</button>
         </form>
       </section>
-      <section class="card">
+      <section class="card" id="tokens">
         <h2>API tokens</h2>
         <Show when={newToken()}>
           <p class="notice">
@@ -177,6 +205,7 @@ export function SettingsPage() {
           <button type="submit">Create token</button>
         </form>
       </section>
+      <Show when={ok(users)}>{(list) => <AuditLog users={list()} />}</Show>
     </main>
   );
 }

@@ -34,3 +34,10 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   }
   return json.data as T;
 }
+
+/** A paged list answer (`{data, nextCursor}`), errors as ApiError like `api`. */
+export async function apiPage<T>(path: string): Promise<{ data: T[]; nextCursor: string | null }> {
+  const res = await fetch(`/api/v1${path}`, { credentials: 'same-origin' }).catch(() => null);
+  if (!res?.ok) await api(path); // throws the ApiError (network failure, 401 handling, error body)
+  return (await res!.json()) as { data: T[]; nextCursor: string | null };
+}

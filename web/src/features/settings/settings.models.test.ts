@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { actionLabel, auditChanges, auditValue, compactValue, fieldKey, parseMinutes, splitList } from './settings.models';
+
+describe('settings models', () => {
+  it('derives custom field keys from labels', () => {
+    expect(fieldKey('Shoe size (EU)')).toBe('shoe_size_eu');
+    expect(fieldKey('Préférence')).toBe('preference');
+    expect(fieldKey('2nd phone')).toBe('nd_phone');
+    expect(fieldKey('  ')).toBe('');
+    expect(fieldKey('x'.repeat(50))).toHaveLength(40);
+  });
+  it('splits lists and reads minutes', () => {
+    expect(splitList('refund, order ,, Shipping')).toEqual(['refund', 'order', 'Shipping']);
+    expect(parseMinutes('')).toBeNull();
+    expect(parseMinutes(' 30 ')).toBe(30);
+  });
+  it('labels actions and compacts values', () => {
+    expect(actionLabel('team.members_set')).toBe('Team members set');
+    expect(actionLabel('custom_field.created')).toBe('Custom field created');
+    expect(compactValue(['a', 'b'])).toBe('a, b');
+    expect(compactValue(null)).toBe('—');
+    expect(compactValue({ x: 1 })).toBe('{"x":1}');
+    expect(compactValue('y'.repeat(100))).toHaveLength(60);
+  });
+  it('lists what an audit entry changed', () => {
+    expect(auditChanges(null, { name: 'Support', keywords: ['refund'] })).toEqual([
+      { key: 'name', after: 'Support' },
+      { key: 'keywords', after: 'refund' },
+    ]);
+    expect(auditChanges({ status: 'open', priority: 'normal', flagged: false }, { status: 'resolved', priority: 'normal' })).toEqual([
+      { key: 'status', before: 'open', after: 'resolved' },
+    ]);
+    expect(auditChanges({ label: 'Size', type: 'text' }, null)).toEqual([
+      { key: 'label', before: 'Size' },
+      { key: 'type', before: 'text' },
+    ]);
+    expect(auditChanges(null, null)).toEqual([]);
+    expect(auditChanges('a', 'b')).toEqual([{ key: '', before: 'a', after: 'b' }]);
+  });
+  it('shows times and people readably', () => {
+    const names = new Map([['usr_1', 'Ana'], ['usr_2', 'Teo']]);
+    const at = Date.UTC(2026, 10, 23, 9, 30);
+    expect(auditValue(at, 'dueAt', names)).toBe(new Date(at).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' }));
+    expect(auditValue(new Date(at).toISOString(), 'dueAt', names)).toBe(auditValue(at, 'dueAt', names));
+    expect(auditValue(null, 'dueAt', names)).toBe('—');
+    expect(auditValue('usr_1', 'assigneeId', names)).toBe('Ana');
+    expect(auditValue(['usr_1', 'usr_2'], 'userIds', names)).toBe('Ana, Teo');
+    expect(auditValue(42, 'amount', names)).toBe('42');
+    expect(auditChanges(null, { assigneeId: 'usr_2' }, (v, k) => auditValue(v, k, names))).toEqual([{ key: 'assigneeId', after: 'Teo' }]);
+  });
+});
