@@ -1,4 +1,5 @@
 
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const CONVERSATION_STATUSES = ['open', 'pending', 'snoozed', 'resolved'] as const;
@@ -39,7 +40,9 @@ export const conversations = sqliteTable(
     index('conversations_last_idx').on(t.lastMessageAt),
     index('conversations_assignee_idx').on(t.assigneeId, t.lastMessageAt),
     index('conversations_team_idx').on(t.teamId, t.lastMessageAt),
-    index('conversations_waiting_idx').on(t.waitingSince),
+    // Manager views read open work newest first; these keep them off the 85 % that is resolved.
+    index('conversations_unresolved_idx').on(t.lastMessageAt).where(sql`status != 'resolved'`),
+    index('conversations_escalated_idx').on(t.lastMessageAt).where(sql`status != 'resolved' AND (priority = 'urgent' OR flagged = 1)`),
   ],
 );
 

@@ -6,6 +6,8 @@ export const teams = sqliteTable('teams', {
   name: text('name').notNull().unique(),
   /** JSON array of lower-cased keywords matched against a new conversation's first message. */
   keywords: text('keywords').notNull().default('[]'),
+  /** JSON array of channel ids: new conversations on these WhatsApp numbers come to this team (after keywords). */
+  channelIds: text('channel_ids').notNull().default('[]'),
   /** The member who got the last round-robin assignment. */
   lastAssigneeId: text('last_assignee_id'),
   /** SLA targets in minutes (null: none). */

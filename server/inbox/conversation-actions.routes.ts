@@ -125,7 +125,7 @@ export function createConversationActionsRoutes(deps: AppDeps) {
       return c.json({
         data: {
           contacts: ids.flatMap((id) => (byId.has(id) ? [contactToJson(byId.get(id)!, tags.get(id))] : [])),
-          messages: searchMessages(db, fts, scope, 20),
+          messages: searchMessages(db, q, scope, 20),
           notes: searchNotes(db, fts, scope, 10),
         },
       });

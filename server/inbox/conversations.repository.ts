@@ -135,29 +135,44 @@ export type ManagerView = (typeof MANAGER_VIEWS)[number];
  * - escalated: urgent priority or flagged by hand;
  * - sla_breached: a first-response or resolution target (the team's, else the workspace's) has passed.
  */
-export function managerViewCondition(view: ManagerView, now: number, opts: { waitingMinutes: number; defaults: SlaTargets }): SQL {
-  const c = conversations;
-  const notResolved = sql`${c.status} != 'resolved'`;
+export function managerViewCondition(view: ManagerView, now: number, opts: ManagerViewOptions): SQL {
+  // Written exactly as the partial indexes' WHERE clauses (0008_manager_views) so SQLite walks open work
+  // newest first; a unary + on the other columns keeps the planner off indexes that would need a sort.
+  const unresolved = sql.raw(`status != 'resolved'`);
   switch (view) {
     case 'unassigned':
-      return sql`${notResolved} AND ${c.assigneeId} IS NULL`;
+      return sql`${unresolved} AND +assignee_id IS NULL`;
     case 'waiting_first_response':
-      return sql`${c.status} = 'open' AND ${c.firstResponseAt} IS NULL AND ${c.waitingSince} <= ${now - opts.waitingMinutes * 60_000}`;
+      return sql`${unresolved} AND +status = 'open' AND +first_response_at IS NULL AND +waiting_since <= ${now - opts.waitingMinutes * 60_000}`;
     case 'waiting_on_business':
-      return sql`${c.status} = 'open' AND ${c.waitingSince} IS NOT NULL`;
+      return sql`${unresolved} AND +status = 'open' AND +waiting_since IS NOT NULL`;
     case 'waiting_on_customer':
-      return sql`${c.status} IN ('open', 'pending') AND ${c.waitingSince} IS NULL AND ${c.lastOutboundAt} IS NOT NULL`;
+      return sql`${unresolved} AND +status != 'snoozed' AND +waiting_since IS NULL AND +last_outbound_at IS NOT NULL`;
     case 'escalated':
-      return sql`${notResolved} AND (${c.priority} = 'urgent' OR ${c.flagged} = 1)`;
+      return sql.raw(`status != 'resolved' AND (priority = 'urgent' OR flagged = 1)`);
     case 'sla_breached': {
-      const start = sql`coalesce(${c.openedAt}, ${c.createdAt})`;
-      const fr = sql`coalesce((SELECT first_response_minutes FROM teams WHERE teams.id = ${c.teamId}), ${opts.defaults.firstResponseMinutes})`;
-      const res = sql`coalesce((SELECT resolution_minutes FROM teams WHERE teams.id = ${c.teamId}), ${opts.defaults.resolutionMinutes})`;
-      return sql`${notResolved} AND (
-        (${c.waitingSince} IS NOT NULL OR ${c.firstResponseAt} IS NOT NULL) AND ${fr} IS NOT NULL AND coalesce(${c.firstResponseAt}, ${now}) > ${start} + ${fr} * 60000
+      const start = sql.raw('coalesce(+opened_at, created_at)');
+      const fr = targetCase(opts, 'firstResponseMinutes');
+      const res = targetCase(opts, 'resolutionMinutes');
+      return sql`${unresolved} AND (
+        (+waiting_since IS NOT NULL OR +first_response_at IS NOT NULL) AND ${fr} IS NOT NULL AND coalesce(+first_response_at, ${now}) > ${start} + ${fr} * 60000
         OR ${res} IS NOT NULL AND ${now} > ${start} + ${res} * 60000)`;
     }
   }
+}
+
+export interface ManagerViewOptions {
+  waitingMinutes: number;
+  /** SLA targets by team id, and the workspace default for the rest. */
+  teams: Map<string, SlaTargets>;
+  defaults: SlaTargets;
+}
+
+/** A team's SLA target as a constant CASE over the (few) teams: no per-row subquery. */
+function targetCase(opts: ManagerViewOptions, key: keyof SlaTargets): SQL {
+  const fallback = opts.defaults[key];
+  const arms = [...opts.teams].filter(([, t]) => t[key] !== fallback).map(([id, t]) => sql` WHEN ${id} THEN ${t[key]}`);
+  return arms.length ? sql`(CASE +team_id${sql.join(arms)} ELSE ${fallback} END)` : sql`${fallback}`;
 }
 
 /** What an agent may see (mirror of teams.repository `canSee`, as SQL). */
@@ -173,11 +188,12 @@ function scopeCondition(scope: { userId: string; teamIds: string[] }): SQL | und
  * Open work per assignee in one pass over the unresolved conversations (an index seek on status):
  * the count of each manager view, plus everything open. Keys are assignee ids (null = nobody).
  */
-export function summarizeOpenWork(db: Db, now: number, opts: { waitingMinutes: number; defaults: SlaTargets }, scope: { userId: string; teamIds: string[] } | null) {
+export function summarizeOpenWork(db: Db, now: number, opts: ManagerViewOptions, scope: { userId: string; teamIds: string[] } | null) {
   const columns = Object.fromEntries(MANAGER_VIEWS.map((v) => [v, sql<number>`sum(CASE WHEN ${managerViewCondition(v, now, opts)} THEN 1 ELSE 0 END)`])) as Record<ManagerView, SQL<number>>;
   const rows = db
     .select({ assigneeId: conversations.assigneeId, open: sql<number>`count(*)`, ...columns })
     .from(conversations)
+    // Three seeks on the status index (a scan of the unresolved partial index would look up every row by its assignee).
     .where(and(inArray(conversations.status, ['open', 'pending', 'snoozed']), scope ? scopeCondition(scope) : undefined))
     .groupBy(conversations.assigneeId)
     .all();

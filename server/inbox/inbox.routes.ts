@@ -9,7 +9,7 @@ import { contactToJson, getContact, getContacts, tagsOf } from '../contacts/cont
 import type { AppDeps } from '../deps.js';
 import { notFound } from '../lib/errors.js';
 import { decodeCursor, page, readJson, readQuery, validate, type AppEnv, type AuthInfo } from '../lib/http.js';
-import { canSee, conversationScope, defaultSlaTargets, slaTargetsLookup } from '../teams/teams.repository.js';
+import { canSee, conversationScope, slaTargetsLookup, slaTargetsTable } from '../teams/teams.repository.js';
 import { explainGraphError } from '../whatsapp/graph/graph.errors.js';
 import { MARK_READ_QUEUE } from '../whatsapp/outbound/outbound.jobs.js';
 import { messageBody, recipientFields, replyFields } from '../whatsapp/outbound/outbound.schemas.js';
@@ -55,7 +55,7 @@ export function createInboxRoutes(deps: AppDeps) {
       const assignee = q.assignee === 'me' ? c.get('auth')!.user.id : q.assignee;
       const scope = conversationScope(db, c.get('auth')!);
       const now = clock.now();
-      const view = q.view ? managerViewCondition(q.view, now, { waitingMinutes: q.minutes, defaults: defaultSlaTargets(db) }) : undefined;
+      const view = q.view ? managerViewCondition(q.view, now, { waitingMinutes: q.minutes, ...slaTargetsTable(db) }) : undefined;
       const rows = listConversations(db, { contactId: q.contactId, status: q.status, assignee, teamId: q.teamId, view, scope, before: decodeCursor(q.cursor), limit: q.limit + 1 });
       const targets = slaTargetsLookup(db);
       return c.json(

@@ -6,7 +6,7 @@ import { tasks } from '../../db/schema/tasks.js';
 import { requireAuth } from '../auth/auth.middleware.js';
 import type { AppDeps } from '../deps.js';
 import { readQuery, type AppEnv } from '../lib/http.js';
-import { conversationScope, defaultSlaTargets } from '../teams/teams.repository.js';
+import { conversationScope, slaTargetsTable } from '../teams/teams.repository.js';
 import { MANAGER_VIEWS, summarizeOpenWork, type ManagerView } from './conversations.repository.js';
 
 const summaryQuery = z.object({ minutes: z.coerce.number().int().min(0).max(60 * 24 * 30).default(15) });
@@ -23,7 +23,7 @@ export function createManagerRoutes(deps: AppDeps) {
     const { minutes } = readQuery(c, summaryQuery);
     const now = clock.now();
     const scope = conversationScope(db, auth);
-    const opts = { waitingMinutes: minutes, defaults: defaultSlaTargets(db) };
+    const opts = { waitingMinutes: minutes, ...slaTargetsTable(db) };
     const work = summarizeOpenWork(db, now, opts, scope);
     const total = (v: ManagerView) => [...work.values()].reduce((sum, counts) => sum + counts[v], 0);
 

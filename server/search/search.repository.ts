@@ -1,10 +1,9 @@
 import { prepared, type Db } from '../../db/client.js';
 import { toIso } from '../lib/clock.js';
 import { canSee, type conversationScope } from '../teams/teams.repository.js';
+import { MARK_END, MARK_START, queryTerms, rankAndHighlight } from './search.models.js';
 
-/** Highlight markers around matched words in snippets (control characters: never in user text, safe in JSON). */
-export const MARK_START = '\u0001';
-export const MARK_END = '\u0002';
+export { MARK_END, MARK_START };
 
 // Ranking every hit of a common word is what makes FTS slow (PERFORMANCE.md): the newest 500 hits are
 // ranked, which keeps the worst case bounded and still puts the best of the recent matches first.
@@ -25,24 +24,27 @@ export function ftsQuery(input: string): string | null {
 
 type Scope = ReturnType<typeof conversationScope>;
 
-/** Messages matching `q` that the caller may see: best of the recent matches first, with a highlighted snippet. */
-export function searchMessages(db: Db, q: string, scope: Scope, limit: number) {
+/**
+ * Messages matching what a person typed that the caller may see: the newest CANDIDATES hits in FTS
+ * order (rowid, no `rank`), ranked and highlighted in JavaScript (see rankAndHighlight), best first.
+ */
+export function searchMessages(db: Db, input: string, scope: Scope, limit: number) {
+  const q = ftsQuery(input);
+  if (!q) return [];
   const stmt = prepared(db, 'search.messages', () =>
     db.$client.prepare(
-      `WITH hits AS (
-         SELECT rowid, rank, snippet(messages_fts, 0, '${MARK_START}', '${MARK_END}', '…', 12) AS snippet
-         FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ${CANDIDATES})
+      `WITH hits AS (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ${CANDIDATES})
        SELECT m.id, m.conversation_id AS conversationId, m.contact_id AS contactId, m.direction, m.text, m.timestamp,
-              c.assignee_id AS assigneeId, c.team_id AS teamId, hits.snippet
+              c.assignee_id AS assigneeId, c.team_id AS teamId
        FROM hits JOIN messages m ON m.rowid = hits.rowid JOIN conversations c ON c.id = m.conversation_id
-       ORDER BY hits.rank`,
+       ORDER BY hits.rowid DESC`,
     ),
   );
-  const rows = stmt.all(q) as { id: string; conversationId: string; contactId: string; direction: string; text: string | null; timestamp: number; assigneeId: string | null; teamId: string | null; snippet: string }[];
-  return rows
-    .filter((r) => canSee(scope, r))
+  const rows = (stmt.all(q) as { id: string; conversationId: string; contactId: string; direction: string; text: string | null; timestamp: number; assigneeId: string | null; teamId: string | null }[]).filter((r) => canSee(scope, r));
+  return rankAndHighlight(rows, queryTerms(input))
+    .sort((a, b) => b.score - a.score || b.timestamp - a.timestamp)
     .slice(0, limit)
-    .map(({ assigneeId: _a, teamId: _t, ...r }) => ({ ...r, timestamp: toIso(r.timestamp) }));
+    .map(({ assigneeId: _a, teamId: _t, score: _s, ...r }) => ({ ...r, timestamp: toIso(r.timestamp) }));
 }
 
 /** Contacts by name, phone digits, username or profile name (prefix match), best first. */

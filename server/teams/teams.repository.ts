@@ -27,14 +27,17 @@ export function defaultSlaTargets(db: Db): SlaTargets {
   return { firstResponseMinutes: getSetting<number | null>(db, 'slaFirstResponseMinutes', null), resolutionMinutes: getSetting<number | null>(db, 'slaResolutionMinutes', null) };
 }
 
-/** SLA targets by team id: the team's own, else the workspace default (read once per request). */
+/** SLA targets per team (each team's own, else the workspace default), and that default. */
+export function slaTargetsTable(db: Db): { teams: Map<string, SlaTargets>; defaults: SlaTargets } {
+  const defaults = defaultSlaTargets(db);
+  const rows = db.select({ id: teams.id, fr: teams.firstResponseMinutes, res: teams.resolutionMinutes }).from(teams).all();
+  return { defaults, teams: new Map(rows.map((t) => [t.id, { firstResponseMinutes: t.fr ?? defaults.firstResponseMinutes, resolutionMinutes: t.res ?? defaults.resolutionMinutes }])) };
+}
+
+/** SLA targets by team id (read once per request). */
 export function slaTargetsLookup(db: Db): (teamId: string | null) => SlaTargets {
-  const fallback = defaultSlaTargets(db);
-  const byTeam = new Map(db.select({ id: teams.id, fr: teams.firstResponseMinutes, res: teams.resolutionMinutes }).from(teams).all().map((t) => [t.id, t]));
-  return (teamId) => {
-    const t = teamId ? byTeam.get(teamId) : undefined;
-    return { firstResponseMinutes: t?.fr ?? fallback.firstResponseMinutes, resolutionMinutes: t?.res ?? fallback.resolutionMinutes };
-  };
+  const { teams: byTeam, defaults } = slaTargetsTable(db);
+  return (teamId) => (teamId && byTeam.get(teamId)) || defaults;
 }
 
 /**
@@ -56,32 +59,36 @@ export function canSee(scope: ReturnType<typeof conversationScope>, c: { assigne
 
 /**
  * Routing for a new conversation: back to the contact's owner if they are active; otherwise the first
- * team whose keyword appears in the first message, then round-robin among that team's available members;
- * otherwise the unassigned queue. Runs inside the caller's transaction. Returns what was decided.
+ * team whose keyword appears in the first message, else the first team that takes the WhatsApp number
+ * written to, then round-robin among that team's available members; otherwise the unassigned queue.
+ * Runs inside the caller's transaction. Returns what was decided.
  */
-export function routeNewConversation(db: Db, input: { conversationId: string; ownerId: string | null; text: string | null }) {
+export function routeNewConversation(db: Db, input: { conversationId: string; channelId: string; ownerId: string | null; text: string | null }) {
   const active = (ids: string[]) =>
     ids.length ? db.select({ id: users.id, available: users.available }).from(users).where(and(inArray(users.id, ids), isNull(users.disabledAt))).all() : [];
   let assigneeId: string | null = null;
   let teamId: string | null = null;
   let reason = 'unassigned';
   if (input.ownerId && active([input.ownerId]).length) {
-    assigneeId = input.ownerId;
-    reason = 'contact owner';
-  } else if (input.text) {
-    for (const team of db.select().from(teams).orderBy(asc(teams.createdAt)).all()) {
-      const keywords = JSON.parse(team.keywords) as string[];
-      if (!keywords.some((k) => matchesKeyword(input.text!, k))) continue;
-      teamId = team.id;
-      const members = active(db.select({ id: teamMembers.userId }).from(teamMembers).where(eq(teamMembers.teamId, team.id)).all().map((m) => m.id))
-        .filter((m) => m.available)
-        .map((m) => m.id);
-      assigneeId = nextRoundRobin(members, team.lastAssigneeId);
-      if (assigneeId) db.update(teams).set({ lastAssigneeId: assigneeId }).where(eq(teams.id, team.id)).run();
-      reason = assigneeId ? `keyword → ${team.name}, round-robin` : `keyword → ${team.name}, nobody available`;
-      break;
-    }
+    return assign(db, input.conversationId, { assigneeId: input.ownerId, teamId: null, reason: 'contact owner' });
   }
-  if (assigneeId || teamId) db.update(conversations).set({ assigneeId, teamId }).where(eq(conversations.id, input.conversationId)).run();
-  return { assigneeId, teamId, reason };
+  const all = db.select().from(teams).orderBy(asc(teams.createdAt)).all();
+  const byKeyword = input.text ? all.find((t) => (JSON.parse(t.keywords) as string[]).some((k) => matchesKeyword(input.text!, k))) : undefined;
+  const byNumber = byKeyword ? undefined : all.find((t) => (JSON.parse(t.channelIds) as string[]).includes(input.channelId));
+  const team = byKeyword ?? byNumber;
+  if (team) {
+    teamId = team.id;
+    const members = active(db.select({ id: teamMembers.userId }).from(teamMembers).where(eq(teamMembers.teamId, team.id)).all().map((m) => m.id))
+      .filter((m) => m.available)
+      .map((m) => m.id);
+    assigneeId = nextRoundRobin(members, team.lastAssigneeId);
+    if (assigneeId) db.update(teams).set({ lastAssigneeId: assigneeId }).where(eq(teams.id, team.id)).run();
+    reason = `${byKeyword ? 'keyword' : 'number'} → ${team.name}, ${assigneeId ? 'round-robin' : 'nobody available'}`;
+  }
+  return assign(db, input.conversationId, { assigneeId, teamId, reason });
+}
+
+function assign(db: Db, conversationId: string, r: { assigneeId: string | null; teamId: string | null; reason: string }) {
+  if (r.assigneeId || r.teamId) db.update(conversations).set({ assigneeId: r.assigneeId, teamId: r.teamId }).where(eq(conversations.id, conversationId)).run();
+  return r;
 }

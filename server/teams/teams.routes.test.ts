@@ -22,10 +22,10 @@ async function setup() {
 
   let n = 0;
   /** A customer writes in through the real webhook path; returns the conversation row. */
-  const inbound = async (waId: string, text: string) => {
+  const inbound = async (waId: string, text: string, pnid = PNID) => {
     const body = serializeMetaStyle({
       object: 'whatsapp_business_account',
-      entry: [{ id: '1', changes: [{ field: 'messages', value: { metadata: { phone_number_id: PNID }, contacts: [{ profile: { name: waId }, wa_id: waId }], messages: [{ from: waId, id: `wamid.T${++n}`, timestamp: String(1752000000 + n), type: 'text', text: { body: text } }] } }] }],
+      entry: [{ id: '1', changes: [{ field: 'messages', value: { metadata: { phone_number_id: pnid }, contacts: [{ profile: { name: waId }, wa_id: waId }], messages: [{ from: waId, id: `wamid.T${++n}`, timestamp: String(1752000000 + n), type: 'text', text: { body: text } }] } }] }],
     });
     await t.app.request('http://parley.test/webhooks/whatsapp', { method: 'POST', headers: { 'x-hub-signature-256': signWebhookBody(body, 'teams-secret') }, body });
     const jobs = t.deps.jobs.claim<ProcessWebhookPayload>(PROCESS_WEBHOOK_QUEUE, 10, 60_000);
@@ -36,6 +36,19 @@ async function setup() {
 }
 
 describe('routing', () => {
+  it('sends a new conversation on a team’s WhatsApp number to that team, after keywords', async () => {
+    const { t, admin, ids, support, inbound } = await setup();
+    const shopLine = t.deps.channels.create({ phoneNumberId: '220011223344557', accessToken: 'EAAG-test-token', appSecret: 'teams-secret', verifyToken: 'verify-456' });
+    const bad = await t.request('/api/v1/teams', { cookie: admin.cookie, body: { name: 'Shop', channelIds: ['ch_nope'] } });
+    expect((await bad.json()).error.message).toBe('channelIds: no such channel ch_nope');
+    const shop = (await (await t.request('/api/v1/teams', { cookie: admin.cookie, body: { name: 'Shop', channelIds: [shopLine.id] } })).json()).data;
+    expect(shop.channelIds).toEqual([shopLine.id]);
+    await t.request(`/api/v1/teams/${shop.id}/members`, { method: 'PUT', cookie: admin.cookie, body: { userIds: [ids.bo] } });
+    expect(await inbound('447700900201', 'hello there', '220011223344557')).toMatchObject({ teamId: shop.id, assigneeId: ids.bo });
+    expect(await inbound('447700900202', 'I need a refund', '220011223344557')).toMatchObject({ teamId: support.id, assigneeId: ids.cy });
+    expect(await inbound('447700900203', 'hello there')).toMatchObject({ teamId: null, assigneeId: null });
+  });
+
   it('sends keyword matches to the team round-robin, skips unavailable members, and leaves the rest unassigned', async () => {
     const { t, ana, ids, sales, support, inbound } = await setup();
     const first = await inbound('5511900000001', 'Qual o PRECO do kit?');

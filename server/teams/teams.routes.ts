@@ -13,15 +13,24 @@ import { getSetting, setSetting } from './teams.repository.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
 
 const keywordList = z.array(z.string().trim().min(1).max(60)).max(50);
+/** WhatsApp numbers (channel ids) whose new conversations the team takes. */
+const channelList = z.array(z.string().min(1).max(100)).max(50);
 /** SLA targets in minutes (null: no target). */
 const minutes = z.number().int().min(1).max(60 * 24 * 90).nullable();
 const teamBody = z.object({
   name: z.string().trim().min(1, 'is required').max(80),
   keywords: keywordList.default([]),
+  channelIds: channelList.default([]),
   firstResponseMinutes: minutes.default(null),
   resolutionMinutes: minutes.default(null),
 });
-const teamPatch = z.object({ name: z.string().trim().min(1).max(80).optional(), keywords: keywordList.optional(), firstResponseMinutes: minutes.optional(), resolutionMinutes: minutes.optional() });
+const teamPatch = z.object({
+  name: z.string().trim().min(1).max(80).optional(),
+  keywords: keywordList.optional(),
+  channelIds: channelList.optional(),
+  firstResponseMinutes: minutes.optional(),
+  resolutionMinutes: minutes.optional(),
+});
 const membersBody = z.object({ userIds: z.array(z.string().min(1)).max(500) });
 const settingsBody = z
   .object({
@@ -42,6 +51,7 @@ export function createTeamsRoutes(deps: AppDeps) {
     id: t.id,
     name: t.name,
     keywords: JSON.parse(t.keywords) as string[],
+    channelIds: JSON.parse(t.channelIds) as string[],
     sla: { firstResponseMinutes: t.firstResponseMinutes, resolutionMinutes: t.resolutionMinutes },
     memberIds: db.select({ id: teamMembers.userId }).from(teamMembers).where(eq(teamMembers.teamId, t.id)).all().map((m) => m.id),
     createdAt: toIso(t.createdAt),
@@ -52,6 +62,12 @@ export function createTeamsRoutes(deps: AppDeps) {
     slaFirstResponseMinutes: getSetting<number | null>(db, 'slaFirstResponseMinutes', null),
     slaResolutionMinutes: getSetting<number | null>(db, 'slaResolutionMinutes', null),
   });
+  const checkChannels = (ids: string[]) => {
+    const known = new Set(deps.channels.all().map((ch) => ch.id));
+    const unknown = ids.find((id) => !known.has(id));
+    if (unknown) throw badRequest('request.invalid', `channelIds: no such channel ${unknown}`);
+    return [...new Set(ids)];
+  };
   const find = (id: string) => {
     const t = db.select().from(teams).where(eq(teams.id, id)).get();
     if (!t) throw notFound('teams.not_found', 'No such team.');
@@ -66,6 +82,7 @@ export function createTeamsRoutes(deps: AppDeps) {
         id: newId('team'),
         name: body.name,
         keywords: JSON.stringify(body.keywords.map((k) => k.toLowerCase())),
+        channelIds: JSON.stringify(checkChannels(body.channelIds)),
         lastAssigneeId: null,
         firstResponseMinutes: body.firstResponseMinutes,
         resolutionMinutes: body.resolutionMinutes,
@@ -82,12 +99,13 @@ export function createTeamsRoutes(deps: AppDeps) {
         .set({
           ...(body.name && { name: body.name }),
           ...(body.keywords && { keywords: JSON.stringify(body.keywords.map((k) => k.toLowerCase())) }),
+          ...(body.channelIds && { channelIds: JSON.stringify(checkChannels(body.channelIds)) }),
           ...(body.firstResponseMinutes !== undefined && { firstResponseMinutes: body.firstResponseMinutes }),
           ...(body.resolutionMinutes !== undefined && { resolutionMinutes: body.resolutionMinutes }),
         })
         .where(eq(teams.id, team.id))
         .run();
-      const before = { name: team.name, keywords: JSON.parse(team.keywords) as string[], firstResponseMinutes: team.firstResponseMinutes, resolutionMinutes: team.resolutionMinutes };
+      const before = { name: team.name, keywords: JSON.parse(team.keywords) as string[], channelIds: JSON.parse(team.channelIds) as string[], firstResponseMinutes: team.firstResponseMinutes, resolutionMinutes: team.resolutionMinutes };
       recordAudit(db, actorOf(c.get('auth')), { action: 'team.updated', entityType: 'team', entityId: team.id, before, after: body }, clock.now());
       return c.json({ data: teamJson(find(team.id)) });
     })

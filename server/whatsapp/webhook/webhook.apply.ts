@@ -170,7 +170,7 @@ function applyMessage(ctx: ApplyContext, channel: Channel, ev: InboundMessageEve
   if (ev.type !== 'system') noteInbound(db, conversation.id, ev.timestamp, now);
   // A brand-new conversation (its first message, nobody on it yet) is routed once.
   if (conversation.lastInboundAt === null && conversation.lastOutboundAt === null && conversation.assigneeId === null && conversation.teamId === null && ev.type !== 'system') {
-    routeNewConversation(db, { conversationId: conversation.id, ownerId: contact.ownerId, text: ev.text });
+    routeNewConversation(db, { conversationId: conversation.id, channelId: conversation.channelId, ownerId: contact.ownerId, text: ev.text });
   }
   if (ctx.push && ev.type !== 'system') ctx.jobs.enqueue(PUSH_NOTIFY_QUEUE, { messageId: row.id }, { maxAttempts: 3 });
   result.live.push({ type: 'message.created', conversationId: conversation.id, contactId: contact.id, data: { id: row.id } });

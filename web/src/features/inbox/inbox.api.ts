@@ -208,6 +208,7 @@ export interface Team {
   id: string;
   name: string;
   keywords: string[];
+  channelIds: string[];
   sla: { firstResponseMinutes: number | null; resolutionMinutes: number | null };
   memberIds: string[];
   createdAt: string;

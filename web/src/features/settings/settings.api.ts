@@ -59,6 +59,7 @@ export const updateSettings = (body: Partial<WorkspaceSettings>) => api<Workspac
 export interface TeamInput {
   name: string;
   keywords: string[];
+  channelIds: string[];
   firstResponseMinutes: number | null;
   resolutionMinutes: number | null;
 }

@@ -1,32 +1,33 @@
-import { createSignal, For } from 'solid-js';
+import { createSignal, For, Show } from 'solid-js';
 import type { Team } from '../inbox/inbox.api';
-import type { TeamInput, TeamMember } from './settings.api';
+import type { ChannelInfo, TeamInput, TeamMember } from './settings.api';
 import { parseMinutes, splitList } from './settings.models';
 
 export interface TeamValues extends TeamInput {
   memberIds: string[];
 }
 
-/** Name, routing keywords, SLA targets and members of a team (to create one or edit it). */
-export function TeamForm(props: { team?: Team; users: TeamMember[]; submitLabel: string; onSubmit: (v: TeamValues) => Promise<boolean>; onCancel?: () => void }) {
+/** Name, routing (keywords, WhatsApp numbers), SLA targets and members of a team (to create one or edit it). */
+export function TeamForm(props: { team?: Team; users: TeamMember[]; channels: ChannelInfo[]; submitLabel: string; onSubmit: (v: TeamValues) => Promise<boolean>; onCancel?: () => void }) {
   const init = () => ({
     name: props.team?.name ?? '',
     keywords: props.team?.keywords.join(', ') ?? '',
     first: props.team?.sla.firstResponseMinutes?.toString() ?? '',
     resolution: props.team?.sla.resolutionMinutes?.toString() ?? '',
     members: new Set(props.team?.memberIds ?? []),
+    channels: new Set(props.team?.channelIds ?? []),
   });
   const [v, setV] = createSignal(init());
-  const toggle = (id: string, on: boolean) => {
-    const members = new Set(v().members);
-    if (on) members.add(id);
-    else members.delete(id);
-    setV({ ...v(), members });
+  const toggle = (key: 'members' | 'channels', id: string, on: boolean) => {
+    const set = new Set(v()[key]);
+    if (on) set.add(id);
+    else set.delete(id);
+    setV({ ...v(), [key]: set });
   };
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
     const x = v();
-    const ok = await props.onSubmit({ name: x.name.trim(), keywords: splitList(x.keywords), firstResponseMinutes: parseMinutes(x.first), resolutionMinutes: parseMinutes(x.resolution), memberIds: [...x.members] });
+    const ok = await props.onSubmit({ name: x.name.trim(), keywords: splitList(x.keywords), channelIds: [...x.channels], firstResponseMinutes: parseMinutes(x.first), resolutionMinutes: parseMinutes(x.resolution), memberIds: [...x.members] });
     if (ok && !props.team) setV(init());
   };
   return (
@@ -54,12 +55,27 @@ export function TeamForm(props: { team?: Team; users: TeamMember[]; submitLabel:
         <For each={props.users.filter((u) => !u.disabled)}>
           {(u) => (
             <label class="check">
-              <input type="checkbox" checked={v().members.has(u.id)} onChange={(e) => toggle(u.id, e.currentTarget.checked)} />
+              <input type="checkbox" checked={v().members.has(u.id)} onChange={(e) => toggle('members', u.id, e.currentTarget.checked)} />
               <span>{u.name}</span>
             </label>
           )}
         </For>
       </fieldset>
+      <Show when={props.channels.length > 1}>
+        <fieldset class="checks">
+          <legend>New conversations on these numbers (when no keyword matches)</legend>
+          <For each={props.channels}>
+            {(ch) => (
+              <label class="check">
+                <input type="checkbox" checked={v().channels.has(ch.id)} onChange={(e) => toggle('channels', ch.id, e.currentTarget.checked)} />
+                <span>
+                  {ch.name} {ch.displayPhoneNumber ?? ch.phoneNumberId}
+                </span>
+              </label>
+            )}
+          </For>
+        </fieldset>
+      </Show>
       <div class="form-buttons">
         <button type="submit" class="primary">
           {props.submitLabel}

@@ -3,13 +3,14 @@ import { createAction } from '../../ui/action';
 import { ErrorLine } from '../../ui/error-line';
 import { fetchTeams } from '../inbox/inbox.api';
 import { formatMinutes } from '../reports/reports.models';
-import { createTeam, deleteTeam, setTeamMembers, updateTeam, type TeamMember } from './settings.api';
+import { createTeam, deleteTeam, fetchChannels, setTeamMembers, updateTeam, type TeamMember } from './settings.api';
 import { TeamForm, type TeamValues } from './team-form';
 
 /** Teams: who is in them, which keywords route conversations to them, and their SLA targets. */
 export function TeamsSection(props: { users: TeamMember[] }) {
   const { error, run } = createAction();
   const [teams, { refetch }] = createResource(fetchTeams);
+  const [channels] = createResource(() => fetchChannels().catch(() => []));
   const [editing, setEditing] = createSignal<string | null>(null);
   const names = () => new Map(props.users.map((u) => [u.id, u.name]));
   const list = () => (teams.state === 'ready' || teams.state === 'refreshing' ? teams.latest : undefined);
@@ -69,14 +70,14 @@ export function TeamsSection(props: { users: TeamMember[] }) {
                   </div>
                 }
               >
-                <TeamForm team={t} users={props.users} submitLabel="Save team" onSubmit={(v) => save(t.id, v)} onCancel={() => setEditing(null)} />
+                <TeamForm team={t} users={props.users} channels={channels() ?? []} submitLabel="Save team" onSubmit={(v) => save(t.id, v)} onCancel={() => setEditing(null)} />
               </Show>
             </li>
           )}
         </For>
       </ul>
       <h3>New team</h3>
-      <TeamForm users={props.users} submitLabel="Create team" onSubmit={create} />
+      <TeamForm users={props.users} channels={channels() ?? []} submitLabel="Create team" onSubmit={create} />
       <ErrorLine message={error() ?? (teams.state === 'errored' ? String(teams.error?.message ?? 'Could not load teams.') : null)} />
     </section>
   );
