@@ -102,6 +102,8 @@ export const messages = sqliteTable(
     uniqueIndex('messages_idempotency_unique').on(t.idempotencyKey),
     index('messages_conversation_ts_idx').on(t.conversationId, t.timestamp),
     index('messages_wamid_idx').on(t.waMessageId),
+    // Reports count messages per day over a date range (index-only: timestamp and direction).
+    index('messages_timestamp_idx').on(t.timestamp, t.direction),
   ],
 );
 

@@ -30,9 +30,12 @@ describe('audit log', () => {
     const t = createTestContext();
     const admin = await t.signIn('admin');
     const team = (await (await t.request('/api/v1/teams', { cookie: admin.cookie, body: { name: 'Support', keywords: ['refund'] } })).json()).data;
+    await t.request('/api/v1/teams', { cookie: admin.cookie, body: { name: 'Sales' } });
+    const clash = await t.request(`/api/v1/teams/${team.id}`, { method: 'PATCH', cookie: admin.cookie, body: { name: 'Sales' } });
+    expect([clash.status, (await clash.json()).error.code]).toEqual([409, 'teams.exists']);
     await t.request(`/api/v1/teams/${team.id}`, { method: 'PATCH', cookie: admin.cookie, body: { name: 'Care', firstResponseMinutes: 30 } });
     await t.request(`/api/v1/teams/${team.id}`, { method: 'DELETE', cookie: admin.cookie });
-    const entries = (await (await t.request('/api/v1/audit?entityType=team', { cookie: admin.cookie })).json()).data as { action: string; before: unknown; after: unknown }[];
+    const entries = (await (await t.request(`/api/v1/audit?entityType=team&entityId=${team.id}`, { cookie: admin.cookie })).json()).data as { action: string; before: unknown; after: unknown }[];
     expect(entries.map((e) => e.action)).toEqual(['team.deleted', 'team.updated', 'team.created']);
     expect(entries[1]).toMatchObject({ before: { name: 'Support', firstResponseMinutes: null }, after: { name: 'Care', firstResponseMinutes: 30 } });
     expect(entries[0]).toMatchObject({ before: { name: 'Care' } });

@@ -74,7 +74,8 @@ export function createContactsEditRoutes(deps: AppDeps) {
     })
 
     /** Merges `sourceId` into this contact (the target) and deletes the source. */
-    .post('/contacts/:id/merge', requireAuth, async (c) => {
+    // Merging folds threads (and deletes the source): owners and admins only, like delete.
+    .post('/contacts/:id/merge', requireAuth, requireRole('owner', 'admin'), async (c) => {
       const target = find(c.req.param('id'));
       const { sourceId } = await readJson(c, mergeBody);
       if (sourceId === target.id) throw conflict('contacts.merge_self', 'A contact cannot be merged into itself; pick the duplicate as sourceId.');

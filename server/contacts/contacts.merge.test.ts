@@ -15,7 +15,8 @@ async function setup() {
   }
   const ch1 = t.deps.channels.create({ phoneNumberId: '1000001', accessToken: 'EAAG-test-token', appSecret: 'secret-123', verifyToken: 'verify-123' });
   const ch2 = t.deps.channels.create({ phoneNumberId: '1000002', accessToken: 'EAAG-test-token', appSecret: 'secret-123', verifyToken: 'verify-123' });
-  return { t, cookie: agent.cookie, agentId, ch1, ch2 };
+  // Merging is for owners and admins (it folds threads an agent may not see); agents get 403.
+  return { t, cookie: admin.cookie, agentCookie: agent.cookie, agentId, ch1, ch2 };
 }
 
 describe('merging contacts', () => {
@@ -131,7 +132,7 @@ describe('merging contacts', () => {
   });
 
   it('refuses merging a contact into itself (409) and unknown contacts (404)', async () => {
-    const { t, cookie } = await setup();
+    const { t, cookie, agentCookie } = await setup();
     const ana = findOrCreateContact(t.db, { waId: '14155552671', userId: null }, t.clock.now()).contact;
     const self = await t.request(`/api/v1/contacts/${ana.id}/merge`, { cookie, body: { sourceId: ana.id } });
     expect(self.status).toBe(409);
@@ -141,6 +142,7 @@ describe('merging contacts', () => {
     expect((await unknownSource.json()).error).toMatchObject({ code: 'contacts.not_found', message: expect.stringContaining('ct_nobody') });
     expect((await t.request(`/api/v1/contacts/ct_nobody/merge`, { cookie, body: { sourceId: ana.id } })).status).toBe(404);
     expect((await t.request(`/api/v1/contacts/${ana.id}/merge`, { cookie, body: {} })).status).toBe(400);
+    expect((await t.request(`/api/v1/contacts/${ana.id}/merge`, { cookie: agentCookie, body: { sourceId: 'ct_nobody' } })).status).toBe(403);
     expect((await t.request(`/api/v1/contacts/${ana.id}`, { cookie })).status).toBe(200);
   });
 });

@@ -35,7 +35,10 @@ export function mergeContacts(db: Db, target: ContactRow, source: ContactRow, no
     if (into) foldConversation(db, into, conv, now);
     else db.update(conversations).set({ contactId: target.id, updatedAt: now }).where(eq(conversations.id, conv.id)).run();
   }
-  db.update(messages).set({ contactId: target.id }).where(eq(messages.contactId, source.id)).run();
+  // By conversation (indexed), not by contact_id (no index on it): every source message now sits in a target thread.
+  db.$client
+    .prepare(`UPDATE messages SET contact_id = ? WHERE conversation_id IN (SELECT id FROM conversations WHERE contact_id = ?) AND contact_id = ?`)
+    .run(target.id, target.id, source.id);
   // A reaction by the source on a message the target also reacted to: the target's is kept.
   db.$client
     .prepare(`UPDATE OR IGNORE message_reactions SET actor_id = ? WHERE actor = 'contact' AND actor_id = ?`)
@@ -74,7 +77,10 @@ function foldConversation(db: Db, into: ConversationRow, from: ConversationRow, 
   db.update(tasks).set({ conversationId: into.id }).where(eq(tasks.conversationId, from.id)).run();
   db.update(deals).set({ conversationId: into.id }).where(eq(deals.conversationId, from.id)).run();
 
-  const current = (from.lastMessageAt ?? from.createdAt) > (into.lastMessageAt ?? into.createdAt) ? from : into;
+  const latest = (from.lastMessageAt ?? from.createdAt) > (into.lastMessageAt ?? into.createdAt) ? from : into;
+  // Open work is never hidden by a merge: a thread still waiting wins over a resolved one.
+  const other = latest === from ? into : from;
+  const current = latest.status === 'resolved' && other.status !== 'resolved' ? other : latest;
   const patch: Partial<ConversationRow> = {
     lastMessageAt: later(into.lastMessageAt, from.lastMessageAt),
     lastInboundAt: later(into.lastInboundAt, from.lastInboundAt),
@@ -104,7 +110,7 @@ export function contactFootprint(db: Db, contactId: string) {
   const count = (table: string, where: string) => (db.$client.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).get(contactId) as { n: number }).n;
   return {
     conversations: count('conversations', 'contact_id = ?'),
-    messages: count('messages', 'contact_id = ?'),
+    messages: count('messages', 'conversation_id IN (SELECT id FROM conversations WHERE contact_id = ?)'),
     tasks: count('tasks', 'contact_id = ?'),
     deals: count('deals', 'contact_id = ?'),
   };

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { CountryCode } from 'libphonenumber-js';
 import { prepared, type Db } from '../../db/client.js';
 import { users } from '../../db/schema/auth.js';
@@ -120,7 +120,12 @@ export function changePhone(db: Db, contact: ContactRow, phone: string | null, n
   if (!phone) return { phone: null };
   const waId = waIdFromPhone(phone);
   if (contact.waId && contact.waId !== waId) {
-    const heardFrom = db.select({ id: messages.id }).from(messages).where(and(eq(messages.contactId, contact.id), eq(messages.direction, 'inbound'))).limit(1).get();
+    const heardFrom = db
+      .select({ id: messages.id })
+      .from(messages)
+      .where(and(inArray(messages.conversationId, db.select({ id: conversations.id }).from(conversations).where(eq(conversations.contactId, contact.id))), eq(messages.direction, 'inbound')))
+      .limit(1)
+      .get();
     if (!heardFrom) {
       db.delete(contactIdentities)
         .where(and(eq(contactIdentities.kind, 'wa_id'), eq(contactIdentities.value, contact.waId), eq(contactIdentities.contactId, contact.id), inArray(contactIdentities.source, ['manual', 'import'])))
@@ -137,7 +142,8 @@ export function changePhone(db: Db, contact: ContactRow, phone: string | null, n
  */
 export function eraseContact(db: Db, contactId: string): void {
   const convIds = db.select({ id: conversations.id }).from(conversations).where(eq(conversations.contactId, contactId)).all().map((r) => r.id);
-  const ofContact = convIds.length ? or(eq(messages.contactId, contactId), inArray(messages.conversationId, convIds)) : eq(messages.contactId, contactId);
+  // Every message of the contact sits in one of their conversations (by the indexed conversation_id).
+  const ofContact = inArray(messages.conversationId, convIds.length ? convIds : ['']);
   const wamids = db
     .select({ wamid: messages.waMessageId })
     .from(messages)

@@ -56,6 +56,8 @@ export function createConversationActionsRoutes(deps: AppDeps) {
       if (body.status) {
         Object.assign(patch, { status: body.status, snoozedUntil: body.status === 'snoozed' ? Date.parse(body.snoozedUntil!) : null, resolvedAt: body.status === 'resolved' ? now : null });
         if (body.status === 'resolved') patch.waitingSince = null;
+        // Reopened by hand: a new cycle with fresh SLA clocks (a customer message does the same in noteInbound).
+        if (conv.status === 'resolved' && body.status !== 'resolved') Object.assign(patch, { openedAt: now, firstResponseAt: null, waitingSince: null });
       }
       if (body.assigneeId !== undefined) patch.assigneeId = body.assigneeId;
       if (body.teamId !== undefined) {

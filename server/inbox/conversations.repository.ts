@@ -70,7 +70,8 @@ export function noteInbound(db: Db, conversationId: string, at: number, now: num
         resolvedAt: null,
         openedAt: sql`CASE WHEN ${conversations.status} = 'resolved' OR ${conversations.openedAt} IS NULL THEN ${atP} ELSE ${conversations.openedAt} END`,
         firstResponseAt: sql`CASE WHEN ${conversations.status} = 'resolved' THEN NULL ELSE ${conversations.firstResponseAt} END`,
-        waitingSince: sql`CASE WHEN ${conversations.status} = 'resolved' THEN ${atP} ELSE coalesce(${conversations.waitingSince}, ${atP}) END`,
+        // A message older than the business's last reply (a late webhook) was already answered.
+        waitingSince: sql`CASE WHEN ${conversations.status} = 'resolved' THEN ${atP} WHEN ${atP} <= coalesce(${conversations.lastOutboundAt}, 0) THEN ${conversations.waitingSince} ELSE coalesce(${conversations.waitingSince}, ${atP}) END`,
         updatedAt: sql`${sql.placeholder('now')}`,
       })
       .where(eq(conversations.id, sql.placeholder('id')))

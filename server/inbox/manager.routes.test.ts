@@ -19,10 +19,10 @@ async function setup() {
   expect((await t.request('/api/v1/settings', { method: 'PATCH', cookie: admin.cookie, body: { slaFirstResponseMinutes: 60 } })).status).toBe(200);
   let n = 0;
   /** A customer writes now (Meta's timestamp = the test clock), through the real webhook path. */
-  const inbound = async (waId: string, text: string) => {
+  const inbound = async (waId: string, text: string, at = t.clock.now()) => {
     const body = serializeMetaStyle({
       object: 'whatsapp_business_account',
-      entry: [{ id: '1', changes: [{ field: 'messages', value: { metadata: { phone_number_id: PNID }, contacts: [{ profile: { name: waId }, wa_id: waId }], messages: [{ from: waId, id: `wamid.SLA${++n}`, timestamp: String(Math.floor(t.clock.now() / 1000)), type: 'text', text: { body: text } }] } }] }],
+      entry: [{ id: '1', changes: [{ field: 'messages', value: { metadata: { phone_number_id: PNID }, contacts: [{ profile: { name: waId }, wa_id: waId }], messages: [{ from: waId, id: `wamid.SLA${++n}`, timestamp: String(Math.floor(at / 1000)), type: 'text', text: { body: text } }] } }] }],
     });
     await t.app.request('http://parley.test/webhooks/whatsapp', { method: 'POST', headers: { 'x-hub-signature-256': signWebhookBody(body, 'sla-secret') }, body });
     const jobs = t.deps.jobs.claim<ProcessWebhookPayload>(PROCESS_WEBHOOK_QUEUE, 10, 60_000);
@@ -92,5 +92,25 @@ describe('SLA clocks and manager views', () => {
     expect((await summary(ana.cookie)).views.waiting_on_business).toBe(1);
     expect((await summary(admin.cookie)).views.waiting_on_business).toBe(2);
     expect((await t.request('/api/v1/conversations?view=nonsense', { cookie: admin.cookie })).status).toBe(400);
+  });
+
+  it('starts fresh clocks when reopened by hand, and a late webhook does not unanswer a thread', async () => {
+    const { t, admin, cy, inbound } = await setup();
+    const a = await inbound('447700900009', 'refund status?');
+    t.clock.advance(5 * MIN);
+    await t.request(`/api/v1/conversations/${a}/messages`, { cookie: cy.cookie, body: { type: 'text', text: 'On its way back to you.' } });
+    // The customer's earlier message (sent before our reply) arrives late: they are not waiting on us.
+    await inbound('447700900009', 'also, hello', t.clock.now() - 2 * MIN);
+    const get = async () => (await (await t.request(`/api/v1/conversations/${a}`, { cookie: admin.cookie })).json()).data;
+    expect(await get()).toMatchObject({ waitingSince: null, firstResponseAt: new Date(t.clock.now()).toISOString() });
+
+    await t.request(`/api/v1/conversations/${a}`, { method: 'PATCH', cookie: admin.cookie, body: { status: 'resolved' } });
+    t.clock.advance(3 * 24 * 60 * MIN);
+    await t.request(`/api/v1/conversations/${a}`, { method: 'PATCH', cookie: admin.cookie, body: { status: 'open' } });
+    expect(await get()).toMatchObject({ status: 'open', openedAt: new Date(t.clock.now()).toISOString(), firstResponseAt: null, sla: { resolutionBreached: false } });
+    await t.request(`/api/v1/conversations/${a}`, { method: 'PATCH', cookie: admin.cookie, body: { status: 'resolved' } });
+    const cycles = t.db.$client.prepare('SELECT opened_at AS o, first_response_at AS f FROM conversation_cycles ORDER BY id').all() as { o: number; f: number | null }[];
+    expect(cycles).toHaveLength(2);
+    expect(cycles[1]).toEqual({ o: t.clock.now(), f: null });
   });
 });

@@ -85,7 +85,7 @@ export function createDealsRoutes(deps: AppDeps) {
       const deal = findVisible(c, c.req.param('id'));
       if (auth.user.role === 'agent' && deal.ownerId !== auth.user.id) throw forbidden('deals.delete_forbidden', 'Only the deal owner, an owner or an admin can delete it.');
       deleteDeal(deps, auth, deal);
-      publishDeal(deps, 'deal.deleted', deal, { id: deal.id });
+      publishDeal(deps, 'deal.deleted', deal, { id: deal.id, ownerId: deal.ownerId });
       return c.body(null, 204);
     })
     .put('/deals/:id/payment-request', requireAuth, async (c) => {

@@ -23,7 +23,11 @@ export interface CycleRow {
 /** First-response and resolution medians (minutes, one decimal) per key (agent or team). */
 export function cycleMedians(rows: readonly CycleRow[]) {
   const groups = new Map<string | null, CycleRow[]>();
-  for (const r of rows) groups.set(r.key, [...(groups.get(r.key) ?? []), r]);
+  for (const r of rows) {
+    const list = groups.get(r.key);
+    if (list) list.push(r);
+    else groups.set(r.key, [r]);
+  }
   const minutes = (ms: number | null) => (ms === null ? null : Math.round(ms / 6_000) / 10);
   return [...groups].map(([key, list]) => ({
     key,

@@ -8,7 +8,10 @@ import { formatMinor } from '../pipelines/pipelines.models.js';
 import { cycleMedians, daysBetween, type CycleRow } from './reports.models.js';
 
 const DAY = 86_400_000;
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-11-23');
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-11-23')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'is not a calendar date');
 const reportQuery = z.object({
   from: date.optional(),
   to: date.optional(),
@@ -57,7 +60,7 @@ export function createReportsRoutes(deps: AppDeps) {
     const openByStage = sqlite
       .prepare(
         `SELECT p.id AS pipelineId, p.name AS pipelineName, s.id AS stageId, s.name AS stageName, s.position, d.currency,
-                count(d.id) AS deals, coalesce(sum(d.amount_minor), 0) AS amountMinor
+                count(d.id) AS deals, total(d.amount_minor) AS amountMinor
          FROM pipeline_stages s JOIN pipelines p ON p.id = s.pipeline_id
          LEFT JOIN deals d ON d.stage_id = s.id
          WHERE s.outcome = 'open'
@@ -66,7 +69,7 @@ export function createReportsRoutes(deps: AppDeps) {
       .all() as { pipelineId: string; pipelineName: string; stageId: string; stageName: string; position: number; currency: string | null; deals: number; amountMinor: number }[];
     const wonByPipeline = sqlite
       .prepare(
-        `SELECT p.id AS pipelineId, p.name AS pipelineName, d.currency, count(*) AS deals, coalesce(sum(d.amount_minor), 0) AS amountMinor
+        `SELECT p.id AS pipelineId, p.name AS pipelineName, d.currency, count(*) AS deals, total(d.amount_minor) AS amountMinor
          FROM deals d JOIN pipeline_stages s ON s.id = d.stage_id JOIN pipelines p ON p.id = d.pipeline_id
          WHERE s.outcome = 'won' AND d.closed_at >= ? AND d.closed_at < ?
          GROUP BY p.id, d.currency ORDER BY p.position, p.name`,
@@ -81,8 +84,8 @@ export function createReportsRoutes(deps: AppDeps) {
         volume: [...volume.values()],
         responseByAgent: named(cycleMedians(cycles.map((r) => ({ ...r, key: r.assigneeId })))),
         responseByTeam: named(cycleMedians(cycles.map((r) => ({ ...r, key: r.teamId })))),
-        openByStage: openByStage.map((r) => ({ ...r, amount: formatMinor(r.amountMinor, r.currency ?? 'EUR') })),
-        wonByPipeline: wonByPipeline.map((r) => ({ ...r, amount: formatMinor(r.amountMinor, r.currency ?? 'EUR') })),
+        openByStage: openByStage.map((r) => ({ ...r, amount: formatMinor(BigInt(Math.round(r.amountMinor)), r.currency ?? 'EUR') })),
+        wonByPipeline: wonByPipeline.map((r) => ({ ...r, amount: formatMinor(BigInt(Math.round(r.amountMinor)), r.currency ?? 'EUR') })),
       },
     });
   });

@@ -58,7 +58,12 @@ export function createTasksRoutes(deps: AppDeps) {
       if (assignee) where.push(eq(tasks.assigneeId, assignee));
       if (q.contactId) where.push(eq(tasks.contactId, q.contactId));
       if (q.conversationId) where.push(eq(tasks.conversationId, q.conversationId));
-      if (q.dealId) where.push(eq(tasks.dealId, q.dealId));
+      if (q.dealId) {
+        // The tasks of a deal the caller may not see are not theirs to list either.
+        const deal = getDeal(db, q.dealId);
+        if (!deal || !canSeeDeal(db, dealScope(db, currentAuth(c)), deal)) return c.json({ data: [] });
+        where.push(eq(tasks.dealId, q.dealId));
+      }
       if (q.done === 'true') where.push(isNotNull(tasks.doneAt));
       if (q.done === 'false' || q.due) where.push(isNull(tasks.doneAt));
       // "Today" is the server's calendar day (UTC in the Docker image).

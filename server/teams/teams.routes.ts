@@ -95,6 +95,9 @@ export function createTeamsRoutes(deps: AppDeps) {
     .patch('/teams/:id', admins, async (c) => {
       const team = find(c.req.param('id'));
       const body = await readJson(c, teamPatch);
+      if (body.name && body.name !== team.name && db.select({ id: teams.id }).from(teams).where(eq(teams.name, body.name)).get()) {
+        throw conflict('teams.exists', `A team named ${body.name} exists.`);
+      }
       db.update(teams)
         .set({
           ...(body.name && { name: body.name }),

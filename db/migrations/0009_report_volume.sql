@@ -1,0 +1,1 @@
+CREATE INDEX `messages_timestamp_idx` ON `messages` (`timestamp`,`direction`);
