@@ -10,6 +10,11 @@ import { InvitePage } from './features/auth/invite-page';
 
 // Reports carry the chart library: a separate chunk, downloaded only when someone opens them.
 const ReportsPage = lazy(() => import('./features/reports/reports-page').then((m) => ({ default: m.ReportsPage })));
+// Deals and contacts: their own chunks too (the board, import and edit forms are not needed to answer chats).
+const DealsPage = lazy(() => import('./features/deals/deals-page').then((m) => ({ default: m.DealsPage })));
+const ContactsPage = lazy(() => import('./features/contacts/contacts-page').then((m) => ({ default: m.ContactsPage })));
+const ContactPage = lazy(() => import('./features/contacts/contact-page').then((m) => ({ default: m.ContactPage })));
+const ContactImportPage = lazy(() => import('./features/contacts/contact-import-page').then((m) => ({ default: m.ContactImportPage })));
 
 /** Routes of the web app; the server answers any of these paths with index.html. */
 export function App() {
@@ -21,6 +26,11 @@ export function App() {
       <Route path="/manager" component={ManagerPage} />
       <Route path="/tasks" component={TasksPage} />
       <Route path="/reports" component={ReportsPage} />
+      {/* One route, so opening a deal keeps the board mounted underneath. */}
+      <Route path="/deals/:id?" component={DealsPage} />
+      <Route path="/contacts" component={ContactsPage} />
+      <Route path="/contacts/import" component={ContactImportPage} />
+      <Route path="/contacts/:id" component={ContactPage} />
       <Route path="/sandbox/phone" component={CustomerPhonePage} />
       <Route path="/settings" component={SettingsPage} />
       <Route path="/invite/:token" component={InvitePage} />

@@ -16,7 +16,7 @@ export function createLiveTick() {
       retry = 1_000;
       setTick((t) => t + 1);
     });
-    for (const type of ['message.created', 'message.status', 'message.updated', 'message.reaction', 'conversation.updated', 'contact.updated', 'task.due']) {
+    for (const type of ['message.created', 'message.status', 'message.updated', 'message.reaction', 'conversation.updated', 'contact.updated', 'task.due', 'deal.created', 'deal.updated', 'deal.deleted']) {
       source.addEventListener(type, () => setTick((t) => t + 1));
     }
     source.onerror = () => {

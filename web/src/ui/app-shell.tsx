@@ -17,6 +17,8 @@ interface NavItem {
 const NAV: NavItem[] = [
   { href: '/', label: 'Inbox', icon: 'M4 5h16v11H9l-5 4z', match: (p) => p === '/' || p.startsWith('/c/') },
   { href: '/manager', label: 'Manager', icon: 'M4 4h7v7H4zM13 4h7v7h-7zM4 13h7v7H4zM13 13h7v7h-7z', match: (p) => p.startsWith('/manager') },
+  { href: '/deals', label: 'Deals', icon: 'M3 5h5v14H3zM10 5h5v9h-5zM17 5h4v6h-4z', match: (p) => p.startsWith('/deals') },
+  { href: '/contacts', label: 'Contacts', icon: 'M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM2 21v-1a6 6 0 0 1 6-6h2a6 6 0 0 1 6 6v1M17 4a4 4 0 0 1 0 7M22 21v-1a6 6 0 0 0-4-5.6', match: (p) => p.startsWith('/contacts') },
   { href: '/tasks', label: 'Tasks', icon: 'M4 4h16v16H4zM8 12l3 3 5-6', match: (p) => p.startsWith('/tasks') },
   { href: '/reports', label: 'Reports', icon: 'M3 20h18M6 20v-8M11 20V5M16 20v-11', staff: true, match: (p) => p.startsWith('/reports') },
   { href: '/settings', label: 'Settings', icon: 'M4 7h9M17 7h3M15 5v4M4 12h3M11 12h9M9 10v4M4 17h11M19 17h1M17 15v4', staff: true, match: (p) => p.startsWith('/settings') },

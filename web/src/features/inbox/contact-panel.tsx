@@ -1,8 +1,11 @@
 import { ErrorLine } from '../../ui/error-line';
 import { A } from '@solidjs/router';
-import { createResource, createSignal, For, Show } from 'solid-js';
+import { createResource, createSignal, For, lazy, Show } from 'solid-js';
 import { ApiError } from '../../lib/api/client';
 import { addTag, fetchContactConversations, removeTag, updateContact, type Contact } from './inbox.api';
+
+// The deals part comes with the deals chunk, fetched when a contact panel first shows.
+const ContactDeals = lazy(() => import('../deals/contact-deals').then((m) => ({ default: m.ContactDeals })));
 
 type FullContact = Contact & {
   userId?: string | null;
@@ -82,6 +85,10 @@ export function ContactPanel(props: { contact: FullContact; conversationId: stri
         <input aria-label="New tag" placeholder="Add a tag" value={tag()} onInput={(e) => setTag(e.currentTarget.value)} />
         <button type="submit">Add</button>
       </form>
+      <A href={`/contacts/${c().id}`} class="small">
+        Open contact page
+      </A>
+      <ContactDeals contact={c()} conversationId={props.conversationId} refreshKey={props.contact} />
       <Show when={(others() ?? []).filter((o) => o.id !== props.conversationId).length}>
         <h4>Other conversations</h4>
         <ul class="plain">
