@@ -7,8 +7,8 @@ import { canSeeDeal, dealScope, getDeal } from '../pipelines/deals.repository.js
 import { currentAuth, requireAuth } from '../auth/auth.middleware.js';
 import { getContact } from '../contacts/contacts.repository.js';
 import type { AppDeps } from '../deps.js';
-import { badRequest, notFound } from '../lib/errors.js';
-import { readJson, readQuery, type AppEnv } from '../lib/http.js';
+import { badRequest, forbidden, notFound } from '../lib/errors.js';
+import { readJson, readQuery, type AppEnv, type AuthInfo } from '../lib/http.js';
 import { newId } from '../lib/ids.js';
 import { getConversation } from '../inbox/conversations.repository.js';
 import { scheduleReminder, taskToJson, TASK_REMINDER_QUEUE } from './tasks.usecases.js';
@@ -44,6 +44,11 @@ export function createTasksRoutes(deps: AppDeps) {
     const t = db.select().from(tasks).where(eq(tasks.id, id)).get();
     if (!t) throw notFound('tasks.not_found', 'No such task.');
     return t;
+  };
+  // Agents change their own follow-ups (assigned to or created by them); owners and admins any.
+  const mayChange = (task: typeof tasks.$inferSelect, auth: AuthInfo) => {
+    if (auth.user.role !== 'agent' || task.assigneeId === auth.user.id || task.createdBy === auth.user.id) return;
+    throw forbidden('tasks.not_yours', 'Only its assignee, its creator, an owner or an admin can change this task.');
   };
   const checkAssignee = (id: string | null | undefined) => {
     if (id && !db.select({ id: users.id }).from(users).where(and(eq(users.id, id), isNull(users.disabledAt))).get()) throw badRequest('request.invalid', 'assigneeId: no such active teammate');
@@ -109,6 +114,7 @@ export function createTasksRoutes(deps: AppDeps) {
     })
     .patch('/tasks/:id', requireAuth, async (c) => {
       const task = find(c.req.param('id'));
+      mayChange(task, currentAuth(c));
       const body = await readJson(c, patchBody);
       checkAssignee(body.assigneeId);
       const now = clock.now();
@@ -129,7 +135,7 @@ export function createTasksRoutes(deps: AppDeps) {
       return c.json({ data: taskToJson(updated) });
     })
     .delete('/tasks/:id', requireAuth, (c) => {
-      find(c.req.param('id'));
+      mayChange(find(c.req.param('id')), currentAuth(c));
       db.delete(tasks).where(eq(tasks.id, c.req.param('id'))).run();
       recordAudit(db, actorOf(c.get('auth')), { action: 'task.deleted', entityType: 'task', entityId: c.req.param('id') }, clock.now());
       return c.body(null, 204);

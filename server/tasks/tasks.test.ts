@@ -21,6 +21,14 @@ describe('tasks and reminders', () => {
     await t.request(`/api/v1/tasks/${soon.id}`, { method: 'PATCH', cookie, body: { done: true } });
     expect(await titles('due=today')).toEqual(['Call back Ana']);
     expect(await titles('done=true')).toEqual(['Send the quote']);
+
+    // Another agent cannot change or delete it; an admin can.
+    const other = await t.signIn('agent', 'other@parley.test');
+    const admin = await t.signIn('admin');
+    const denied = await t.request(`/api/v1/tasks/${soon.id}`, { method: 'PATCH', cookie: other.cookie, body: { title: 'mine now' } });
+    expect([denied.status, (await denied.json()).error.code]).toEqual([403, 'tasks.not_yours']);
+    expect((await t.request(`/api/v1/tasks/${soon.id}`, { method: 'DELETE', cookie: other.cookie })).status).toBe(403);
+    expect((await t.request(`/api/v1/tasks/${soon.id}`, { method: 'DELETE', cookie: admin.cookie })).status).toBe(204);
   });
 
   it('fires a reminder once at the due time, even if its job runs again (e.g. after a crash), and follows a new due time', async () => {
