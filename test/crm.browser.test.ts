@@ -1,14 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { startServer, waitForOk, type ServerProcess } from './server-process.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-// CI installs Chromium (.ci/run); on a developer machine without it the browser tests are skipped.
-const hasBrowser = existsSync(CHROMIUM) || process.env.CI === 'true';
-// `SCREENSHOTS=1 npm test` refreshes the README's pictures; ordinary runs leave the tree clean.
-const SHOTS = process.env.SCREENSHOTS === '1' ? join(import.meta.dirname, '..', 'docs', 'screenshots') : null;
+import type { ServerProcess } from './server-process.js';
+import { closeSandbox, hasBrowser, launchSandbox, screenshot } from './browser.js';
 
 // The phone runs with touch: every control is tapped, not clicked. Each run uses its own seeded customer.
 const VIEWPORTS = [
@@ -26,29 +19,14 @@ describe.skipIf(!hasBrowser)('the manager screens in a real browser (sandbox)', 
   let server: ServerProcess;
   let browser: Browser;
 
-  beforeAll(async () => {
-    server = await startServer();
-    await waitForOk(`${server.url}/readyz`);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  beforeAll(async () => void ({ server, browser } = await launchSandbox()), 60_000);
+  afterAll(() => closeSandbox({ server, browser }));
 
   it.each(VIEWPORTS)('teams, tasks, manager view, reports and audit at $width×$height', async (vp) => {
     const context = await browser.newContext({ viewport: { width: vp.width, height: vp.height }, hasTouch: vp.touch, isMobile: vp.touch });
     const page = await context.newPage();
     const press = (target: Locator) => (vp.touch ? target.tap() : target.click());
-    const shot = async (name: string) => {
-      if (SHOTS) await page.screenshot({ path: join(SHOTS, `${vp.name}-${name}.png`), fullPage: true });
-    };
+    const shot = (name: string) => screenshot(page, `${vp.name}-${name}`, { fullPage: true });
     const nav = (label: string) => press(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label }));
     // Nothing may be wider than the screen (tables scroll inside their own box); a phone would zoom out.
     const fitsWidth = async (p: Page) => expect(await p.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(vp.width);

@@ -1,14 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { startServer, waitForOk, type ServerProcess } from './server-process.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-// CI installs Chromium (.ci/run); on a developer machine without it the browser tests are skipped.
-const hasBrowser = existsSync(CHROMIUM) || process.env.CI === 'true';
-// `SCREENSHOTS=1 npm test` refreshes the README's pictures; ordinary runs leave the tree clean.
-const SHOTS = process.env.SCREENSHOTS === '1' ? join(import.meta.dirname, '..', 'docs', 'screenshots') : null;
+import type { ServerProcess } from './server-process.js';
+import { closeSandbox, hasBrowser, launchSandbox, screenshot } from './browser.js';
 
 // The phone drags with a finger (real touch events through the DevTools protocol), the desktop with the
 // mouse. Each run has its own seeded customer and its own phone numbers in the CSV.
@@ -25,21 +18,8 @@ describe.skipIf(!hasBrowser)('deals board and contacts in a real browser (sandbo
   let server: ServerProcess;
   let browser: Browser;
 
-  beforeAll(async () => {
-    server = await startServer();
-    await waitForOk(`${server.url}/readyz`);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  beforeAll(async () => void ({ server, browser } = await launchSandbox()), 60_000);
+  afterAll(() => closeSandbox({ server, browser }));
 
   /** A finger drag from `from` towards the board's right edge until `target` comes into view, then onto it. */
   async function touchDrag(context: BrowserContext, page: Page, from: Locator, target: Locator) {
@@ -76,9 +56,7 @@ describe.skipIf(!hasBrowser)('deals board and contacts in a real browser (sandbo
     const page = await context.newPage();
     const press = (target: Locator) => (vp.touch ? target.tap() : target.click());
     const nav = (label: string) => press(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label }));
-    const shot = async (name: string) => {
-      if (SHOTS) await page.screenshot({ path: join(SHOTS, `${vp.name}-${name}.png`) });
-    };
+    const shot = (name: string) => screenshot(page, `${vp.name}-${name}`);
     const fitsWidth = async () => expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(vp.width);
 
     await page.goto(`${server.url}/`);

@@ -1,14 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startServer, waitForOk, type ServerProcess } from './server-process.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-// CI installs Chromium (.ci/run); on a developer machine without it the browser tests are skipped.
-const hasBrowser = existsSync(CHROMIUM) || process.env.CI === 'true';
-// `SCREENSHOTS=1 npm test` refreshes the README's pictures; ordinary runs leave the tree clean.
-const SHOTS = process.env.SCREENSHOTS === '1' ? join(import.meta.dirname, '..', 'docs', 'screenshots') : null;
+import { closeSandbox, hasBrowser, launchSandbox, screenshot as shot } from './browser.js';
 
 const VIEWPORTS = [
   { name: 'phone', width: 390, height: 844, customer: '+14155550177' },
@@ -19,25 +12,9 @@ describe.skipIf(!hasBrowser)('the inbox in a real browser (sandbox)', () => {
   let server: ServerProcess;
   let browser: Browser;
 
-  beforeAll(async () => {
-    server = await startServer();
-    await waitForOk(`${server.url}/readyz`);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-  }, 60_000);
+  beforeAll(async () => void ({ server, browser } = await launchSandbox()), 60_000);
+  afterAll(() => closeSandbox({ server, browser }));
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  const shot = async (page: Page, name: string) => {
-    if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-  };
 
   it.each(VIEWPORTS)('runs a support conversation end to end at $width×$height', async (vp) => {
     const context = await browser.newContext({ viewport: { width: vp.width, height: vp.height } });
