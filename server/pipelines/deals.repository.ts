@@ -4,6 +4,7 @@ import { conversations } from '../../db/schema/inbox.js';
 import { deals, dealStageHistory, type DEAL_KINDS } from '../../db/schema/pipelines.js';
 import { toIso } from '../lib/clock.js';
 import type { AuthInfo } from '../lib/http.js';
+import { getContacts } from '../contacts/contacts.repository.js';
 import { canSee, conversationScope } from '../teams/teams.repository.js';
 import { getConversation } from '../inbox/conversations.repository.js';
 import { formatMinor } from './pipelines.models.js';
@@ -133,9 +134,13 @@ export function dealToJson(d: DealRow, stage: Pick<StageRow, 'id' | 'name' | 'ou
 
 export type DealJson = ReturnType<typeof dealToJson>;
 
-/** Several deals to JSON with one stage lookup. */
-export function dealsToJson(db: Db, rows: DealRow[]): DealJson[] {
+/** Several deals to JSON with one stage lookup and one contact lookup (the board shows who each deal is with). */
+export function dealsToJson(db: Db, rows: DealRow[]): (DealJson & { contact: { id: string; name: string | null; phone: string | null } | null })[] {
   if (rows.length === 0) return [];
   const stages = new Map(listStages(db).map((s) => [s.id, s]));
-  return rows.map((d) => dealToJson(d, stages.get(d.stageId)));
+  const people = getContacts(db, rows.flatMap((d) => (d.contactId ? [d.contactId] : [])));
+  return rows.map((d) => {
+    const c = d.contactId ? people.get(d.contactId) : undefined;
+    return { ...dealToJson(d, stages.get(d.stageId)), contact: c ? { id: c.id, name: c.name ?? c.profileName, phone: c.phone } : null };
+  });
 }

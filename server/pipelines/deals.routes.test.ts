@@ -84,6 +84,9 @@ describe('deals', () => {
     expect(await list('q=ORD-')).toEqual([deal.id]);
     expect(await list('q=%25')).toEqual([]); // LIKE wildcards are literal
     expect(await list('contactId=ct_ana')).toEqual([deal.id]);
+    // The board shows who each deal is with, without a request per card.
+    const listed = (await (await t.request('/api/v1/deals?contactId=ct_ana', { cookie: owner })).json()).data;
+    expect(listed[0].contact).toEqual({ id: 'ct_ana', name: 'Ana', phone: null });
     expect(await list('owner=me&open=true')).toEqual([deal.id, yen.id]);
     expect(await list('open=false')).toEqual([]);
     const first = await (await t.request('/api/v1/deals?limit=1', { cookie: owner })).json();

@@ -66,10 +66,16 @@ function DealsBody(props: { me: Me }) {
       if (v === version) setLoadError(errorMessage(err));
     }
   };
+  // Deals carry their contact's name; only a deal without one (an older server) is looked up.
   const loadNames = async () => {
-    const ids = Object.values(columns()).flatMap((c) => c.deals.map((d) => d.contactId).filter((id): id is string => !!id));
-    const found = await fetchContactNames(ids);
-    setNames((prev) => new Map([...prev, ...found]));
+    const deals = Object.values(columns()).flatMap((c) => c.deals);
+    const embedded = deals.flatMap((d) => (d.contact ? [[d.contact.id, d.contact.name ?? d.contact.phone ?? ''] as const] : []));
+    setNames((prev) => new Map([...prev, ...embedded]));
+    const missing = deals.filter((d) => d.contactId && d.contact === undefined).map((d) => d.contactId!);
+    if (missing.length) {
+      const found = await fetchContactNames(missing);
+      setNames((prev) => new Map([...prev, ...found]));
+    }
   };
   const loadMore = async (stageId: string) => {
     const col = columns()[stageId];

@@ -30,6 +30,8 @@ export type PaymentStatus = 'none' | 'pending' | 'paid' | 'failed' | 'refunded' 
 
 export interface Deal {
   id: string;
+  /** Who the deal is with (name and phone), embedded so the board needs no lookup per card. */
+  contact?: { id: string; name: string | null; phone: string | null } | null;
   kind: DealKind;
   title: string;
   reference: string | null;
