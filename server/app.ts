@@ -29,6 +29,7 @@ import { createPipelinesRoutes } from './pipelines/pipelines.routes.js';
 import { createDealsRoutes } from './pipelines/deals.routes.js';
 import { createAuditRoutes } from './audit/audit.routes.js';
 import { createCustomFieldsRoutes } from './custom-fields/custom-fields.routes.js';
+import { createConsentRoutes } from './consent/consent.routes.js';
 import { createConversationActionsRoutes } from './inbox/conversation-actions.routes.js';
 import { createManagerRoutes } from './inbox/manager.routes.js';
 import { createReportsRoutes } from './reports/reports.routes.js';
@@ -100,6 +101,7 @@ export function createApp(deps: AppDeps) {
   api.route('/', createDealsRoutes(deps));
   api.route('/', createAuditRoutes(deps));
   api.route('/', createCustomFieldsRoutes(deps));
+  api.route('/', createConsentRoutes(deps));
   if (deps.sandbox) api.route('/', createSandboxRoutes(deps.sandbox));
   app.route('/api/v1', api);
 

@@ -15,6 +15,7 @@ import { registerSystemJobs, SYSTEM_SCHEDULES } from './system/system.jobs.js';
 import { conversations } from '../db/schema/inbox.js';
 import { createSandbox, seedSandboxConversations } from './whatsapp/sandbox/sandbox.js';
 import { registerWhatsAppJobs } from './whatsapp/whatsapp.jobs.js';
+import { registerConsentJobs } from './consent/consent.jobs.js';
 import { enqueueTemplateSync } from './templates/templates.jobs.js';
 import { loadVapidKeys } from './push/push.keys.js';
 import { createWebhookFastPath } from './whatsapp/webhook/webhook.fast-path.js';
@@ -61,6 +62,7 @@ async function main() {
   }
   registerSystemJobs(deps);
   registerWhatsAppJobs(deps);
+  registerConsentJobs(deps);
   enqueueTemplateSync(deps);
   deps.worker.start();
   const schedules = startSchedules(SYSTEM_SCHEDULES, { store: deps.jobs, logger, onEnqueued: (q) => deps.worker.notify(q) });

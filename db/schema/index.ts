@@ -8,3 +8,4 @@ export * from './teams.js';
 export * from './tasks.js';
 export * from './audit.js';
 export * from './pipelines.js';
+export * from './consent.js';

@@ -135,11 +135,6 @@ export function recordIdentityChange(db: Db, contactId: string, change: { newWaI
   db.update(contacts).set(patch).where(eq(contacts.id, contactId)).run();
 }
 
-/** Sets marketing consent with where it came from. */
-export function setMarketingOptOut(db: Db, contactId: string, optOut: boolean, source: string, at: number): void {
-  db.update(contacts).set({ marketingOptOut: optOut, consentSource: source, consentAt: at, updatedAt: at }).where(eq(contacts.id, contactId)).run();
-}
-
 /** Keeps the first ad referral as the contact's first-touch source. */
 export function setFirstTouchIfEmpty(db: Db, contactId: string, referral: unknown, now: number): void {
   db.update(contacts)

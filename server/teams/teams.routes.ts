@@ -10,6 +10,7 @@ import { badRequest, conflict, notFound } from '../lib/errors.js';
 import { readJson, type AppEnv } from '../lib/http.js';
 import { newId } from '../lib/ids.js';
 import { getSetting, setSetting } from './teams.repository.js';
+import { DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS } from '../consent/consent.models.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
 
 const keywordList = z.array(z.string().trim().min(1).max(60)).max(50);
@@ -40,6 +41,14 @@ const settingsBody = z
     /** Workspace SLA targets in minutes, for conversations whose team has none. */
     slaFirstResponseMinutes: minutes.optional(),
     slaResolutionMinutes: minutes.optional(),
+    /** Whole-message words that opt a customer out of (or back into) marketing; accents and case are ignored. */
+    optOutKeywords: z.array(z.string().trim().min(1).max(40)).min(1).max(100).optional(),
+    optInKeywords: z.array(z.string().trim().min(1).max(40)).max(100).optional(),
+    /** Sent back after a keyword (null: no reply). */
+    optOutConfirmation: z.string().trim().min(1).max(1000).nullable().optional(),
+    optInConfirmation: z.string().trim().min(1).max(1000).nullable().optional(),
+    /** Opted-out contacts get no utility templates either. */
+    utilityNeedsConsent: z.boolean().optional(),
   })
   .refine((b) => Object.keys(b).length > 0, 'give at least one setting');
 
@@ -61,6 +70,11 @@ export function createTeamsRoutes(deps: AppDeps) {
     defaultRegion: getSetting<string | null>(db, 'defaultRegion', null),
     slaFirstResponseMinutes: getSetting<number | null>(db, 'slaFirstResponseMinutes', null),
     slaResolutionMinutes: getSetting<number | null>(db, 'slaResolutionMinutes', null),
+    optOutKeywords: getSetting<string[]>(db, 'optOutKeywords', DEFAULT_OPT_OUT_KEYWORDS),
+    optInKeywords: getSetting<string[]>(db, 'optInKeywords', DEFAULT_OPT_IN_KEYWORDS),
+    optOutConfirmation: getSetting<string | null>(db, 'optOutConfirmation', null),
+    optInConfirmation: getSetting<string | null>(db, 'optInConfirmation', null),
+    utilityNeedsConsent: getSetting(db, 'utilityNeedsConsent', false),
   });
   const checkChannels = (ids: string[]) => {
     const known = new Set(deps.channels.all().map((ch) => ch.id));

@@ -11,6 +11,7 @@ import { getMessage, getMessageByIdempotencyKey, insertMessage, setReaction, typ
 import { badRequest, notFound, unprocessable } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { needsOpenWindow, outboundText } from './outbound.build.js';
+import { assertMayReceiveTemplate } from '../../consent/consent.usecases.js';
 import type { MessageBody } from './outbound.schemas.js';
 
 export const SEND_MESSAGE_QUEUE = 'whatsapp.send-message';
@@ -42,6 +43,9 @@ export function queueOutboundMessage(deps: OutboundDeps, input: QueueInput): { m
   const channel = deps.channels.byId(conv.channelId);
   if (!channel) throw notFound('channels.not_found', 'The conversation’s channel no longer exists.');
   assertChannelCanSend(channel);
+  if (input.body.type === 'template') {
+    assertMayReceiveTemplate(db, { contactId: conv.contactId, wabaId: channel.wabaId, name: input.body.template.name, language: input.body.template.language });
+  }
   if (needsOpenWindow(input.body) && !(conv.windowExpiresAt && conv.windowExpiresAt > now)) {
     throw unprocessable(
       'whatsapp.window_closed',

@@ -8,13 +8,13 @@ import {
   findOrCreateContact,
   recordIdentityChange,
   setFirstTouchIfEmpty,
-  setMarketingOptOut,
 } from '../../contacts/contacts.repository.js';
 import { getOrCreateConversation, noteInbound } from '../../inbox/conversations.repository.js';
 import { getMessageByWaId, insertMessage, recordStatus, setReaction, updateMessage, type MessageRow } from '../../inbox/messages.repository.js';
 import type { JobStore } from '../../jobs/jobs.store.js';
 import { PUSH_NOTIFY_QUEUE } from '../../push/push.usecases.js';
 import { routeNewConversation } from '../../teams/teams.repository.js';
+import { applyConsentKeyword, recordConsent } from '../../consent/consent.usecases.js';
 import type { LiveEvent } from '../../lib/event-bus.js';
 import { newId } from '../../lib/ids.js';
 import type { InboundMessageEvent, StatusEvent, WebhookEvent } from './webhook.events.js';
@@ -68,7 +68,7 @@ export function applyWebhookEvents(ctx: ApplyContext, events: readonly WebhookEv
         if (!recordFact(ctx, 'user_preference', ev, channel, `${ev.category ?? 'preference'}: ${ev.value ?? '?'}`)) break;
         const contact = findContactByIdentity(ctx.db, ev.user);
         if (contact && (ev.value === 'stop' || ev.value === 'resume')) {
-          setMarketingOptOut(ctx.db, contact.id, ev.value === 'stop', 'meta_preference', ev.timestamp ?? ctx.now);
+          recordConsent(ctx.db, contact.id, { status: ev.value === 'stop' ? 'opted_out' : 'opted_in', source: 'meta_preference', detail: `${ev.category ?? 'marketing'}: ${ev.value}` }, ev.timestamp ?? ctx.now);
           result.live.push({ type: 'contact.updated', contactId: contact.id, data: { id: contact.id } });
         }
         break;
@@ -138,6 +138,9 @@ function applyMessage(ctx: ApplyContext, channel: Channel, ev: InboundMessageEve
     updatedAt: now,
   };
   if (!insertMessage(db, row)) return; // a redelivery: everything below already happened once
+  if (ev.type === 'text' && applyConsentKeyword({ db, jobs: ctx.jobs }, { contactId: contact.id, conversationId: conversation.id, messageId: row.id, text: ev.text }, ev.timestamp)) {
+    result.live.push({ type: 'contact.updated', contactId: contact.id, data: { id: contact.id } });
+  }
 
   if (mediaId && ev.media) {
     db.insert(media)
@@ -193,6 +196,10 @@ function applyStatusEvent(ctx: ApplyContext, channel: Channel, ev: StatusEvent, 
   );
   if (changed) {
     result.live.push({ type: 'message.status', conversationId: changed.conversationId, data: { id: changed.id, status: changed.status } });
+    // 131050: the user stopped marketing messages from this business — recorded as their opt-out.
+    if (changed.status === 'failed' && changed.errorCode === 131050) {
+      recordConsent(ctx.db, changed.contactId, { status: 'opted_out', source: 'delivery_error', detail: `131050 on ${ev.waMessageId}` }, ctx.now);
+    }
   }
 }
 
