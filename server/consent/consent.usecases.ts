@@ -7,7 +7,7 @@ import type { JobStore } from '../jobs/jobs.store.js';
 import { toIso } from '../lib/clock.js';
 import { unprocessable } from '../lib/errors.js';
 import { getSetting } from '../teams/teams.repository.js';
-import { consentKeyword, DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS } from './consent.models.js';
+import { consentKeyword, DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS, KEYWORD_MAX_LENGTH } from './consent.models.js';
 
 export type ConsentStatus = 'opted_in' | 'opted_out';
 export type ConsentSource = (typeof CONSENT_SOURCES)[number];
@@ -49,6 +49,8 @@ export function consentHistory(db: Db, contactId: string) {
  * Runs in the webhook's transaction; the confirmation is a job committed with it.
  */
 export function applyConsentKeyword(deps: { db: Db; jobs: Pick<JobStore, 'enqueue'> }, m: { contactId: string; conversationId: string; messageId: string; text: string | null }, at: number): ConsentStatus | null {
+  // Most messages are sentences: skip the settings lookups on the webhook path for them.
+  if (!m.text || m.text.length > KEYWORD_MAX_LENGTH) return null;
   const status = consentKeyword(m.text, {
     optOut: getSetting<string[]>(deps.db, 'optOutKeywords', DEFAULT_OPT_OUT_KEYWORDS),
     optIn: getSetting<string[]>(deps.db, 'optInKeywords', DEFAULT_OPT_IN_KEYWORDS),

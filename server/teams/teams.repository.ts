@@ -1,5 +1,5 @@
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { prepared, type Db } from '../../db/client.js';
 import { users } from '../../db/schema/auth.js';
 import { conversations } from '../../db/schema/inbox.js';
 import { settings, teamMembers, teams } from '../../db/schema/teams.js';
@@ -14,7 +14,9 @@ export function teamIdsOf(db: Db, userId: string): string[] {
 }
 
 export function getSetting<T>(db: Db, key: string, fallback: T): T {
-  const row = db.select().from(settings).where(eq(settings.key, key)).get();
+  // Read on hot paths (webhook processing, every list): prepared once.
+  const find = prepared(db, 'settings.byKey', () => db.select().from(settings).where(eq(settings.key, sql.placeholder('key'))).prepare());
+  const row = find.get({ key });
   return row ? (JSON.parse(row.value) as T) : fallback;
 }
 

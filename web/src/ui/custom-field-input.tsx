@@ -31,3 +31,8 @@ export function CustomFieldInput(props: { field: CustomField; value: string; onI
     </label>
   );
 }
+
+/** One input per custom field of a record (contact or deal form). */
+export function CustomFieldInputs(props: { fields: CustomField[]; values: Record<string, string>; onChange: (values: Record<string, string>) => void }) {
+  return <For each={props.fields}>{(f) => <CustomFieldInput field={f} value={props.values[f.key] ?? ''} onInput={(v) => props.onChange({ ...props.values, [f.key]: v })} />}</For>;
+}

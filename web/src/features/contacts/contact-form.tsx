@@ -1,7 +1,8 @@
-import { createSignal, For, Show } from 'solid-js';
+import { createSignal, For } from 'solid-js';
 import { customDraft, customPatch, type CustomField } from '../../lib/custom-fields';
 import { createAction } from '../../ui/action';
-import { CustomFieldInput } from '../../ui/custom-field-input';
+import { CustomFieldInputs } from '../../ui/custom-field-input';
+import { SaveButtons } from '../../ui/save-buttons';
 import { ErrorLine } from '../../ui/error-line';
 import type { Teammate } from '../inbox/inbox.api';
 import { patchContact, type ContactRecord } from './contacts.api';
@@ -66,19 +67,10 @@ export function ContactForm(props: { contact: ContactRecord; team: Teammate[]; f
             </For>
           </select>
         </label>
-        <For each={props.fields}>{(f) => <CustomFieldInput field={f} value={custom()[f.key] ?? ''} onInput={(v) => (setSaved(false), setCustom({ ...custom(), [f.key]: v }))} />}</For>
+        <CustomFieldInputs fields={props.fields} values={custom()} onChange={(v) => (setSaved(false), setCustom(v))} />
       </div>
       <ErrorLine message={action.error()} />
-      <div class="form-buttons">
-        <button type="submit" class="primary">
-          Save contact
-        </button>
-        <Show when={saved()}>
-          <span role="status" class="muted small">
-            Saved.
-          </span>
-        </Show>
-      </div>
+      <SaveButtons label="Save contact" saved={saved()} />
     </form>
   );
 }

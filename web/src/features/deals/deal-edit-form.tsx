@@ -1,7 +1,8 @@
 import { createSignal, For, Show } from 'solid-js';
 import { customDraft, customPatch, type CustomField } from '../../lib/custom-fields';
 import { createAction } from '../../ui/action';
-import { CustomFieldInput } from '../../ui/custom-field-input';
+import { CustomFieldInputs } from '../../ui/custom-field-input';
+import { SaveButtons } from '../../ui/save-buttons';
 import { ErrorLine } from '../../ui/error-line';
 import { ContactPicker, type PickedContact } from '../contacts/contact-picker';
 import type { Teammate } from '../inbox/inbox.api';
@@ -109,18 +110,9 @@ export function DealEditForm(props: { deal: Deal; pipelines: Pipeline[]; team: T
       <Show when={!props.deal.conversationId}>
         <ContactPicker label="Contact" value={contact()} onChange={(c) => (setSaved(false), setContact(c))} />
       </Show>
-      <For each={props.fields}>{(f) => <CustomFieldInput field={f} value={custom()[f.key] ?? ''} onInput={(v) => (setSaved(false), setCustom({ ...custom(), [f.key]: v }))} />}</For>
+      <CustomFieldInputs fields={props.fields} values={custom()} onChange={(v) => (setSaved(false), setCustom(v))} />
       <ErrorLine message={action.error()} />
-      <div class="form-buttons">
-        <button type="submit" class="primary">
-          Save deal
-        </button>
-        <Show when={saved()}>
-          <span role="status" class="muted small">
-            Saved.
-          </span>
-        </Show>
-      </div>
+      <SaveButtons label="Save deal" saved={saved()} />
     </form>
   );
 }
