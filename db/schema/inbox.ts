@@ -104,6 +104,8 @@ export const messages = sqliteTable(
     index('messages_wamid_idx').on(t.waMessageId),
     // Reports count messages per day over a date range (index-only: timestamp and direction).
     index('messages_timestamp_idx').on(t.timestamp, t.direction),
+    // Ad attribution reads only the few messages that came from a click-to-WhatsApp ad.
+    index('messages_referral_idx').on(t.timestamp).where(sql`referral IS NOT NULL`),
   ],
 );
 

@@ -9,3 +9,4 @@ export * from './tasks.js';
 export * from './audit.js';
 export * from './pipelines.js';
 export * from './consent.js';
+export * from './campaigns.js';

@@ -87,6 +87,10 @@ export const templates = sqliteTable(
     rejectedReason: text('rejected_reason'),
     components: text('components').notNull().default('[]'),
     parameterFormat: text('parameter_format'),
+    /** How each parameter is filled (JSON; Parley's own, kept across syncs). */
+    mapping: text('mapping').notNull().default('{}'),
+    /** Last test send from Parley. */
+    testSentAt: integer('test_sent_at'),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [uniqueIndex('templates_waba_name_lang_unique').on(t.wabaId, t.name, t.language), index('templates_wa_id_idx').on(t.waTemplateId)],
