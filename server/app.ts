@@ -34,6 +34,7 @@ import { createConversationActionsRoutes } from './inbox/conversation-actions.ro
 import { createManagerRoutes } from './inbox/manager.routes.js';
 import { createReportsRoutes } from './reports/reports.routes.js';
 import { createTemplatesRoutes } from './templates/templates.routes.js';
+import { createCampaignsRoutes } from './campaigns/campaigns.routes.js';
 import { createMediaRoutes, MEDIA_UPLOAD_LIMIT } from './media/media.routes.js';
 import { createSandboxRoutes } from './whatsapp/sandbox/sandbox.routes.js';
 import { createWebhookRoutes } from './whatsapp/webhook/webhook.routes.js';
@@ -91,6 +92,7 @@ export function createApp(deps: AppDeps) {
   api.route('/', createManagerRoutes(deps));
   api.route('/', createReportsRoutes(deps));
   api.route('/', createTemplatesRoutes(deps));
+  api.route('/', createCampaignsRoutes(deps));
   api.route('/', createMediaRoutes(deps));
   api.route('/', createEventsRoutes(deps));
   api.route('/', createPushRoutes(deps));

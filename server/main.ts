@@ -16,7 +16,8 @@ import { conversations } from '../db/schema/inbox.js';
 import { createSandbox, seedSandboxConversations } from './whatsapp/sandbox/sandbox.js';
 import { registerWhatsAppJobs } from './whatsapp/whatsapp.jobs.js';
 import { registerConsentJobs } from './consent/consent.jobs.js';
-import { enqueueTemplateSync } from './templates/templates.jobs.js';
+import { registerCampaignJobs } from './campaigns/campaigns.jobs.js';
+import { enqueueTemplateSync, registerTemplateJobs, TEMPLATE_SCHEDULES } from './templates/templates.jobs.js';
 import { loadVapidKeys } from './push/push.keys.js';
 import { createWebhookFastPath } from './whatsapp/webhook/webhook.fast-path.js';
 
@@ -63,9 +64,11 @@ async function main() {
   registerSystemJobs(deps);
   registerWhatsAppJobs(deps);
   registerConsentJobs(deps);
+  registerCampaignJobs(deps);
+  registerTemplateJobs(deps);
   enqueueTemplateSync(deps);
   deps.worker.start();
-  const schedules = startSchedules(SYSTEM_SCHEDULES, { store: deps.jobs, logger, onEnqueued: (q) => deps.worker.notify(q) });
+  const schedules = startSchedules([...SYSTEM_SCHEDULES, ...TEMPLATE_SCHEDULES], { store: deps.jobs, logger, onEnqueued: (q) => deps.worker.notify(q) });
 
   const app = createApp(deps);
   const honoListener = getRequestListener(app.fetch);

@@ -32,7 +32,9 @@ export interface ServerProcess {
 /** Starts the built server (dist/) as a real process on a free loopback port. */
 export async function startServer(env: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), 'parley-e2e-'))): Promise<ServerProcess> {
   const port = Number(env.PORT ?? (await freePort()));
-  const proc = spawn(process.execPath, ['dist/server/main.js'], {
+  // PARLEY_EXEC_ARGV="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under a test or benchmark.
+  const execArgv = process.env.PARLEY_EXEC_ARGV?.split(' ').filter(Boolean) ?? [];
+  const proc = spawn(process.execPath, [...execArgv, 'dist/server/main.js'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -28,6 +28,8 @@ export const campaigns = sqliteTable(
     finishedAt: integer('finished_at'),
     /** Last test send of the current content (reset when template, language or mapping change). */
     testSentAt: integer('test_sent_at'),
+    /** The current dispatch job's run id: a job of an earlier run (before a pause or a reschedule) stops. */
+    dispatchRun: text('dispatch_run'),
     /** Pacing: the time of the next free send slot. */
     paceAt: integer('pace_at'),
     /** Set while sending waits for the daily messaging limit's window. */

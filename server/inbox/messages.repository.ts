@@ -34,7 +34,8 @@ export function lastMessageOf(db: Db, conversationId: string): MessageRow | unde
 }
 
 export function getMessage(db: Db, id: string): MessageRow | undefined {
-  return db.select().from(messages).where(eq(messages.id, id)).get();
+  const find = prepared(db, 'messages.byId', () => db.select().from(messages).where(eq(messages.id, sql.placeholder('id'))).prepare());
+  return find.get({ id });
 }
 
 export function getMessageByWaId(db: Db, channelId: string, waMessageId: string): MessageRow | undefined {

@@ -101,11 +101,14 @@ export function createJobStore(db: Db, clock: Clock) {
      FROM jobs GROUP BY queue, state ORDER BY queue, state`,
   );
 
-  const completeBatch = sqlite.transaction((batch: readonly Pick<ClaimedJob, 'id' | 'leaseToken'>[], now: number) => {
-    let done = 0;
-    for (const job of batch) done += complete.run(now, job.id, job.leaseToken).changes;
-    return done;
-  });
+  const completeBatch = sqlite.transaction(
+    (batch: readonly Pick<ClaimedJob, 'id' | 'leaseToken'>[], now: number, before?: (job: Pick<ClaimedJob, 'id' | 'leaseToken'>) => boolean) => {
+      let done = 0;
+      for (const job of batch) if (!before || before(job)) done += complete.run(now, job.id, job.leaseToken).changes;
+      return done;
+    },
+  );
+  const atomically = sqlite.transaction((fn: () => unknown) => fn());
 
   return {
     /** Adds a job; returns its id, or null when the idempotency key already exists in this queue. */
@@ -138,9 +141,17 @@ export function createJobStore(db: Db, clock: Clock) {
       return complete.run(clock.now(), job.id, job.leaseToken).changes === 1;
     },
 
-    /** Marks many jobs done in one transaction (one fsync); returns how many were still ours. */
-    completeMany(batch: readonly Pick<ClaimedJob, 'id' | 'leaseToken'>[]): number {
-      return batch.length === 0 ? 0 : completeBatch.immediate(batch, clock.now());
+    /**
+     * Marks many jobs done in one transaction (one fsync); returns how many were still ours. `before` runs
+     * in that transaction for each job (its own last writes) and may return false to leave it undone.
+     */
+    completeMany(batch: readonly Pick<ClaimedJob, 'id' | 'leaseToken'>[], before?: (job: Pick<ClaimedJob, 'id' | 'leaseToken'>) => boolean): number {
+      return batch.length === 0 ? 0 : completeBatch.immediate(batch, clock.now(), before);
+    },
+
+    /** Runs `fn` in one write transaction (a savepoint when already in one): many small writes, one fsync. */
+    atomically<T>(fn: () => T): T {
+      return atomically.immediate(fn) as T;
     },
 
     /**

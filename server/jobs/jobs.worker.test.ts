@@ -197,3 +197,82 @@ describe('worker', () => {
     expect(dead).toEqual([[{ messageId: 'msg_1' }, 'PermanentJobError: no']]);
   });
 });
+
+describe('worker: shared commits', () => {
+  it('writes a job outcome in the transaction that completes the job, and runs `after` once committed', async () => {
+    const { db, store, worker } = setup();
+    db.$client.exec('CREATE TABLE outcome (job INTEGER PRIMARY KEY, note TEXT)');
+    const insert = db.$client.prepare('INSERT INTO outcome (job, note) VALUES (?, ?)');
+    const after: number[] = [];
+    worker.register<{ n: number }>(
+      'demo.outcome',
+      async (p, ctx) => {
+        await new Promise((r) => setTimeout(r, 1));
+        ctx.commitWith(
+          () => {
+            if (p.n === 3) throw new Error('this write fails');
+            insert.run(ctx.job.id, `n=${p.n}`);
+          },
+          () => after.push(p.n),
+        );
+      },
+      { concurrency: 5, leaseMs: 60_000 },
+    );
+    for (let n = 0; n < 5; n++) store.enqueue('demo.outcome', { n });
+    worker.start();
+    await until(() => after.length === 4);
+    const rows = db.$client.prepare(`SELECT j.state, o.note FROM jobs j LEFT JOIN outcome o ON o.job = j.id ORDER BY j.id`).all();
+    // Job 3's write failed: it is not done (it runs again when its lease ends), and nothing of it was kept.
+    expect(rows).toEqual([
+      { state: 'done', note: 'n=0' },
+      { state: 'done', note: 'n=1' },
+      { state: 'done', note: 'n=2' },
+      { state: 'running', note: null },
+      { state: 'done', note: 'n=4' },
+    ]);
+    expect(after.sort()).toEqual([0, 1, 2, 4]);
+  });
+
+  it('a synchronous batch handler claims, works and completes in one transaction', async () => {
+    const { db, store, worker } = setup();
+    db.$client.exec('CREATE TABLE work (n INTEGER)');
+    const insert = db.$client.prepare('INSERT INTO work (n) VALUES (?)');
+    const inTransaction: boolean[] = [];
+    worker.registerBatch<{ n: number }>(
+      'demo.batch',
+      (jobs) => {
+        inTransaction.push(db.$client.inTransaction);
+        for (const j of jobs) insert.run(j.payload.n);
+        return new Map(jobs.filter((j) => j.payload.n === 2).map((j) => [j.id, new Error('retry me')]));
+      },
+      { concurrency: 10 },
+    );
+    for (let n = 0; n < 4; n++) store.enqueue('demo.batch', { n });
+    worker.start();
+    await until(() => store.counts().some((c) => c.state === 'done' && c.count === 3));
+    expect(inTransaction[0]).toBe(true);
+    const states = db.$client.prepare(`SELECT state, last_error AS error FROM jobs ORDER BY id`).all();
+    expect(states).toEqual([
+      { state: 'done', error: null },
+      { state: 'done', error: null },
+      { state: 'queued', error: expect.stringContaining('retry me') },
+      { state: 'done', error: null },
+    ]);
+  });
+
+  it('looks again for a job given back for less than the poll interval at that time, not at the next poll', async () => {
+    const db = openTestDb();
+    const store = createJobStore(db, { now: () => Date.now() });
+    const worker = createWorker({ store, clock: { now: () => Date.now() }, logger: silentLogger, pollMs: 10_000 });
+    workers.push(worker);
+    const runs: number[] = [];
+    worker.register('demo.pace', () => {
+      runs.push(Date.now());
+      if (runs.length < 3) throw new RetryLaterError(30);
+    });
+    store.enqueue('demo.pace', {});
+    worker.start();
+    await until(() => runs.length === 3, 2_000);
+    expect(runs[2]! - runs[0]!).toBeLessThan(1_000);
+  });
+});

@@ -29,6 +29,25 @@ export interface JobContext<P> {
   /** Aborted when shutdown runs out of patience; long handlers should pass it to fetch. */
   signal: AbortSignal;
   logger: Logger;
+  /**
+   * Writes the job's outcome in the transaction that marks it done, shared with the other jobs finishing
+   * in the same turn (one fsync for all). `write` must be synchronous; `after` runs once committed. If
+   * `write` throws, the job is not done and runs again when its lease ends.
+   */
+  commitWith(write: () => void, after?: () => void): void;
+}
+
+/** A context for calling a handler outside the worker (tests, scripts): outcomes commit at once. */
+export function directJobContext<P>(job: ClaimedJob<P>, logger: Logger, signal = new AbortController().signal): JobContext<P> {
+  return {
+    job,
+    signal,
+    logger,
+    commitWith(write, after) {
+      write();
+      after?.();
+    },
+  };
 }
 
 export type JobHandler<P = unknown> = (payload: P, ctx: JobContext<P>) => unknown;
@@ -62,6 +81,8 @@ interface QueueState {
   onDead: ((payload: any, error: string) => void) | null;
   inflight: Map<number, { job: ClaimedJob; done: Promise<void> }>;
   timer: NodeJS.Timeout | null;
+  /** A wake-up for a job given back to run soon (sooner than the next poll). */
+  wake: { timer: NodeJS.Timeout; at: number } | null;
 }
 
 export interface WorkerDeps {
@@ -86,6 +107,8 @@ export function createWorker({ store, clock, logger, pollMs = 500, random = Math
   let tickScheduled = false;
   const wanting = new Set<QueueState>();
   let completed: ClaimedJob[] = [];
+  // Last writes of finishing jobs, run in the completion transaction (see JobContext.commitWith).
+  const outcomes = new Map<number, { write: () => void; after?: () => void }>();
   // One signal for every job: it only ever fires when shutdown runs out of patience.
   let shutdownSignal = new AbortController();
 
@@ -109,12 +132,33 @@ export function createWorker({ store, clock, logger, pollMs = 500, random = Math
     if (completed.length === 0 || stopped) return;
     const batch = completed;
     completed = [];
+    const committed: (() => void)[] = [];
     try {
-      const kept = store.completeMany(batch);
+      const kept = store.completeMany(batch, (job) => {
+        const outcome = outcomes.get(job.id);
+        if (!outcome) return true;
+        outcomes.delete(job.id);
+        try {
+          store.atomically(outcome.write); // a savepoint: a failing write undoes only itself
+        } catch (err) {
+          logger.error('jobs: could not record a job outcome; it will run again', { job: job.id, err });
+          return false;
+        }
+        if (outcome.after) committed.push(outcome.after);
+        return true;
+      });
       if (kept < batch.length) logger.warn('jobs: lease lost before completion', { lost: batch.length - kept });
     } catch (err) {
       // The jobs stay leased and will be re-run when the lease ends: at-least-once, never lost.
       logger.error('jobs: could not record completions', { err, count: batch.length });
+      return;
+    }
+    for (const after of committed) {
+      try {
+        after();
+      } catch (err) {
+        logger.error('jobs: after-commit hook failed', { err });
+      }
     }
   }
 
@@ -129,7 +173,17 @@ export function createWorker({ store, clock, logger, pollMs = 500, random = Math
       logger.error('jobs: claim failed', { queue: q.name, err });
       claimed = [];
     }
-    for (const job of claimed) start(q, job);
+    // The handlers' first synchronous writes (e.g. "sending") share one transaction: one fsync per claim.
+    if (claimed.length > 1) {
+      try {
+        store.atomically(() => {
+          for (const job of claimed) start(q, job);
+        });
+      } catch (err) {
+        // Only the commit can fail here; the handlers already run and write again when they finish.
+        logger.error('jobs: could not commit the start of claimed jobs', { queue: q.name, err });
+      }
+    } else for (const job of claimed) start(q, job);
     if (claimed.length < free) armPoll(q);
   }
 
@@ -142,27 +196,78 @@ export function createWorker({ store, clock, logger, pollMs = 500, random = Math
     q.timer.unref();
   }
 
+  // Pacing and rate waits give jobs back for a few milliseconds: look again then, not at the next poll.
+  function wakeIn(q: QueueState, delayMs: number) {
+    if (!running) return;
+    const at = performance.now() + delayMs;
+    if (q.wake && q.wake.at <= at) return;
+    if (q.wake) clearTimeout(q.wake.timer);
+    const timer = setTimeout(() => {
+      q.wake = null;
+      scheduleTick(q);
+    }, delayMs);
+    timer.unref();
+    q.wake = { timer, at };
+  }
+
   /** One batch at a time: claim up to `concurrency` jobs and hand them over together. */
+  /**
+   * One batch at a time: claim up to `concurrency` jobs and hand them over together. A synchronous
+   * handler runs inside the claim's transaction and its finished jobs are completed there too: claim,
+   * work and completion cost one commit. An async handler's jobs complete like single jobs.
+   */
   function pumpBatch(q: QueueState, handler: BatchHandler<any>) {
     if (q.inflight.size > 0) return;
-    let claimed: ClaimedJob[];
+    let claimed: ClaimedJob[] = [];
+    let outcome: { sync: Map<number, unknown> } | { async: Promise<Map<number, unknown>> } | { threw: unknown } | null = null;
+    const log = () => logger.child({ queue: q.name, batch: claimed.length });
     try {
-      claimed = store.claim(q.name, q.concurrency, q.leaseMs).filter((job) => !buryIfCrashLooping(q, job));
+      store.atomically(() => {
+        claimed = store.claim(q.name, q.concurrency, q.leaseMs).filter((job) => !buryIfCrashLooping(q, job));
+        if (claimed.length === 0) return;
+        let result: ReturnType<BatchHandler<any>>;
+        try {
+          result = handler(claimed, { signal: shutdownSignal.signal, logger: log() });
+        } catch (err) {
+          outcome = { threw: err }; // the claim stands; the failures are recorded below
+          return;
+        }
+        if (result instanceof Promise) {
+          outcome = { async: result };
+          return;
+        }
+        const failures = result;
+        store.completeMany(claimed.filter((job) => !failures.has(job.id)));
+        outcome = { sync: failures };
+      });
     } catch (err) {
-      logger.error('jobs: claim failed', { queue: q.name, err });
+      // Nothing of the batch was committed: its jobs are due again as they were.
+      logger.error('jobs: batch failed to commit', { queue: q.name, err });
       claimed = [];
+      outcome = null;
     }
-    if (claimed.length === 0) return armPoll(q);
-    const log = logger.child({ queue: q.name, batch: claimed.length });
+    if (claimed.length === 0 || outcome === null) return armPoll(q);
+    const settle = (failures: Map<number, unknown> | null, err?: unknown) => {
+      const l = log();
+      for (const job of claimed) {
+        if (!failures) settleFailure(q, job, err, l);
+        else if (failures.has(job.id)) settleFailure(q, job, failures.get(job.id), l.child({ job: job.id }));
+      }
+    };
+    const o = outcome as { sync: Map<number, unknown> } | { async: Promise<Map<number, unknown>> } | { threw: unknown };
+    if ('sync' in o || 'threw' in o) {
+      if ('sync' in o) settle(o.sync);
+      else settle(null, o.threw);
+      scheduleTick(q);
+      return;
+    }
     const run = async () => {
       try {
-        const failures = await handler(claimed, { signal: shutdownSignal.signal, logger: log });
-        for (const job of claimed) {
-          if (failures.has(job.id)) settleFailure(q, job, failures.get(job.id), log.child({ job: job.id }));
-          else completed.push(job);
-        }
+        const failures = await o.async;
+        for (const job of claimed) if (!failures.has(job.id)) completed.push(job);
+        settle(failures);
       } catch (err) {
-        for (const job of claimed) settleFailure(q, job, err, log);
+        settle(null, err);
       } finally {
         for (const job of claimed) q.inflight.delete(job.id);
         scheduleTick(q);
@@ -206,12 +311,16 @@ export function createWorker({ store, clock, logger, pollMs = 500, random = Math
       get logger() {
         return jobLogger();
       },
+      commitWith(write, after) {
+        outcomes.set(job.id, { write, after });
+      },
     };
     const run = async () => {
       try {
         await q.handler!(job.payload, ctx);
         completed.push(job);
       } catch (err) {
+        outcomes.delete(job.id);
         settleFailure(q, job, err, jobLogger());
       } finally {
         if (q.inflight.get(job.id) === entry) q.inflight.delete(job.id);
@@ -229,6 +338,7 @@ export function createWorker({ store, clock, logger, pollMs = 500, random = Math
     try {
       if (err instanceof RetryLaterError) {
         store.giveBack(job, clock.now() + err.delayMs);
+        if (err.delayMs < pollMs) wakeIn(q, err.delayMs);
         return;
       }
       const permanent = err instanceof PermanentJobError;
@@ -257,6 +367,7 @@ export function createWorker({ store, clock, logger, pollMs = 500, random = Math
       onDead: opts.onDead ?? null,
       inflight: new Map(),
       timer: null,
+      wake: null,
     });
   }
 
@@ -304,7 +415,9 @@ export function createWorker({ store, clock, logger, pollMs = 500, random = Math
       running = false;
       for (const q of queues.values()) {
         if (q.timer) clearTimeout(q.timer);
+        if (q.wake) clearTimeout(q.wake.timer);
         q.timer = null;
+        q.wake = null;
       }
       const all = () => [...queues.values()].flatMap((q) => [...q.inflight.values()]);
       let timer: NodeJS.Timeout | undefined;

@@ -1,4 +1,5 @@
 import { asc, eq } from 'drizzle-orm';
+import { messagingLimit } from '../campaigns/campaigns.limits.js';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { users } from '../../db/schema/auth.js';
@@ -49,6 +50,8 @@ const settingsBody = z
     optInConfirmation: z.string().trim().min(1).max(1000).nullable().optional(),
     /** Opted-out contacts get no utility templates either. */
     utilityNeedsConsent: z.boolean().optional(),
+    /** Meta's daily messaging limit of the business portfolio (unique users per 24 h); null = unlimited. Campaigns wait instead of exceeding it. */
+    messagingLimit: z.union([z.literal(250), z.literal(2000), z.literal(10000), z.literal(100000), z.null()]).optional(),
   })
   .refine((b) => Object.keys(b).length > 0, 'give at least one setting');
 
@@ -75,6 +78,7 @@ export function createTeamsRoutes(deps: AppDeps) {
     optOutConfirmation: getSetting<string | null>(db, 'optOutConfirmation', null),
     optInConfirmation: getSetting<string | null>(db, 'optInConfirmation', null),
     utilityNeedsConsent: getSetting(db, 'utilityNeedsConsent', false),
+    messagingLimit: messagingLimit(db),
   });
   const checkChannels = (ids: string[]) => {
     const known = new Set(deps.channels.all().map((ch) => ch.id));

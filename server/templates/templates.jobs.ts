@@ -1,7 +1,15 @@
 import type { AppDeps } from '../deps.js';
+import type { Schedule } from '../jobs/jobs.schedules.js';
 import { upsertTemplates } from './templates.repository.js';
 
 export const SYNC_TEMPLATES_QUEUE = 'templates.sync';
+export const SYNC_ALL_TEMPLATES_QUEUE = 'templates.sync-all';
+
+/**
+ * Status webhooks keep rows current between syncs, but new templates, edits and a missed webhook only
+ * show up in a list sync: one every 6 hours (a few Graph calls per channel).
+ */
+export const TEMPLATE_SCHEDULES: readonly Schedule[] = [{ name: 'templates.sync-all', cron: '17 */6 * * *', queue: SYNC_ALL_TEMPLATES_QUEUE }];
 
 /** `templates.sync`: all pages of the channel's WABA templates into the templates table. */
 export async function syncTemplatesJob(deps: Pick<AppDeps, 'db' | 'clock' | 'channels' | 'graphFor' | 'logger'>, payload: { channelId: string }, signal: AbortSignal) {
@@ -21,4 +29,14 @@ export function enqueueTemplateSync(deps: Pick<AppDeps, 'channels' | 'jobs' | 'c
   }
   deps.notify(SYNC_TEMPLATES_QUEUE);
   return n;
+}
+
+/** `templates.sync-all` (scheduled): queues one `templates.sync` per channel with a WABA. */
+export function syncAllTemplatesJob(deps: Pick<AppDeps, 'channels' | 'jobs' | 'clock' | 'notify'>): number {
+  return enqueueTemplateSync(deps);
+}
+
+/** Registers the scheduled sync; the per-channel `templates.sync` queue is registered with the WhatsApp jobs. */
+export function registerTemplateJobs(deps: AppDeps): void {
+  deps.worker.register(SYNC_ALL_TEMPLATES_QUEUE, () => void syncAllTemplatesJob(deps), { concurrency: 1 });
 }

@@ -3,6 +3,8 @@ import { prepared, type Db } from '../../db/client.js';
 import { templates } from '../../db/schema/whatsapp.js';
 import { toIso } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
+import { parseMapping, type TemplateMapping } from './templates.mapping.js';
+import { templateSlots, type TemplateShape } from './templates.params.js';
 
 export type TemplateRow = typeof templates.$inferSelect;
 
@@ -47,6 +49,7 @@ export function upsertTemplates(db: Db, wabaId: string, items: Record<string, un
   return n;
 }
 
+/** Templates by name and language, optionally of one WABA or status. */
 export function listTemplates(db: Db, f: { wabaId?: string; status?: string }) {
   const where = [];
   if (f.wabaId) where.push(eq(templates.wabaId, f.wabaId));
@@ -60,8 +63,57 @@ export function bodyParameters(components: unknown[]): string[] {
   return [...new Set([...(body?.text ?? '').matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1]!))];
 }
 
+/** One template row by Parley id. */
+export function getTemplate(db: Db, id: string): TemplateRow | undefined {
+  return db.select().from(templates).where(eq(templates.id, id)).get();
+}
+
+/** The template a send names: (WABA, name, language) is Meta's key. */
+export function findTemplate(db: Db, wabaId: string, name: string, language: string): TemplateRow | undefined {
+  return db
+    .select()
+    .from(templates)
+    .where(and(eq(templates.wabaId, wabaId), eq(templates.name, name), eq(templates.language, language)))
+    .get();
+}
+
+/** Every language a template name exists in, in one WABA. */
+export function templateLanguages(db: Db, wabaId: string, name: string): string[] {
+  return db
+    .select({ language: templates.language })
+    .from(templates)
+    .where(and(eq(templates.wabaId, wabaId), eq(templates.name, name)))
+    .orderBy(asc(templates.language))
+    .all()
+    .map((r) => r.language);
+}
+
+/** Stores how the template's slots are filled (Parley's own; syncs leave it alone). */
+export function setTemplateMapping(db: Db, id: string, mapping: TemplateMapping): void {
+  db.update(templates).set({ mapping: JSON.stringify(mapping) }).where(eq(templates.id, id)).run();
+}
+
+/** Records the last test send (a campaign can require one first). */
+export function markTemplateTestSent(db: Db, id: string, at: number): void {
+  db.update(templates).set({ testSentAt: at }).where(eq(templates.id, id)).run();
+}
+
+/** The pure view of a row that parameter checks work on. */
+export function toTemplateShape(t: TemplateRow): TemplateShape {
+  let components: unknown[] = [];
+  try {
+    const parsed = JSON.parse(t.components) as unknown;
+    if (Array.isArray(parsed)) components = parsed;
+  } catch {
+    // a corrupt row behaves like a template without parameters; the next sync rewrites it
+  }
+  return { name: t.name, language: t.language, status: t.status, category: t.category, parameterFormat: t.parameterFormat, components };
+}
+
+/** API shape: Meta's fields plus the slots to fill, the stored mapping and the last test send. */
 export function templateToJson(t: TemplateRow) {
-  const components = JSON.parse(t.components) as unknown[];
+  const shape = toTemplateShape(t);
+  const components = shape.components;
   return {
     id: t.id,
     wabaId: t.wabaId,
@@ -75,6 +127,9 @@ export function templateToJson(t: TemplateRow) {
     parameterFormat: t.parameterFormat,
     components,
     bodyParameters: bodyParameters(components),
+    slots: templateSlots(shape),
+    mapping: parseMapping(t.mapping),
+    testSentAt: toIso(t.testSentAt),
     updatedAt: toIso(t.updatedAt),
   };
 }

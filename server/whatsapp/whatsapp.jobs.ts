@@ -30,7 +30,8 @@ export function registerWhatsAppJobs(deps: AppDeps): void {
   );
   deps.worker.register<{ messageId: string }>(SEND_MESSAGE_QUEUE, (p, ctx) => sendMessageJob(deps, p, ctx), {
     concurrency: 16,
-    leaseMs: 60_000,
+    // Above the Graph timeout (15 s); short enough that sends held by a crashed process go on soon.
+    leaseMs: 20_000,
     onDead: (p: { messageId: string }, error) => failUndeliveredMessage(deps, p.messageId, error),
   });
   deps.worker.register<{ channelId: string; waMessageId: string }>(MARK_READ_QUEUE, (p, ctx) => markReadJob(deps, p, ctx), { concurrency: 4 });

@@ -36,6 +36,12 @@ export async function sendMessageJob(deps: SendJobDeps, payload: { messageId: st
   const { db, clock } = deps;
   const msg = getMessage(db, payload.messageId);
   if (!msg || (msg.status !== 'queued' && msg.status !== 'sending')) return; // done already: idempotent
+  // `sending` here means an earlier run died during its Graph call (a failed call puts the message back
+  // to `queued`): Meta may have accepted it. A campaign message is then not sent again — a customer must
+  // never get a marketing message twice; a conversation message is (the agent sees it either way).
+  if (msg.status === 'sending' && msg.idempotencyKey?.startsWith('campaign:')) {
+    return fail(deps, msg, null, 'Parley stopped while this message was being handed to WhatsApp; it is not sent again so nobody gets it twice.', null);
+  }
   const channel = deps.channels.byId(msg.channelId);
   const contact = getContact(db, msg.contactId);
   if (!channel || !contact) return fail(deps, msg, null, 'The channel or contact no longer exists.', null);
@@ -81,17 +87,22 @@ export async function sendMessageJob(deps: SendJobDeps, payload: { messageId: st
     }
     if (retry === 'permanent' || ctx.job.attempts >= ctx.job.maxAttempts) return fail(deps, msg, code, title, details);
     ctx.logger.warn('send failed, will retry', { messageId: msg.id, code, retry });
+    updateMessage(db, msg.id, { status: 'queued', updatedAt: clock.now() });
     throw delayMs ? new RetryAfterError(delayMs, `${code ?? ''} ${title}`.trim()) : err;
   }
 
-  const sent = inTransaction(db, () => {
-    const now = clock.now();
-    const current = getMessage(db, msg.id)!;
-    const status = nextStatus(current.status, 'sent') ?? current.status;
-    updateMessage(db, msg.id, { waMessageId, status, errorCode: null, errorTitle: null, errorDetails: null, updatedAt: now });
-    return applyLoggedStatuses(db, { ...current, waMessageId, status }, now);
-  });
-  deps.bus.publish({ type: 'message.status', conversationId: sent.conversationId, data: { id: sent.id, status: sent.status } });
+  // Recorded with the job's completion: one commit for all the sends finishing together.
+  let sent: MessageRow | undefined;
+  ctx.commitWith(
+    () => {
+      const now = clock.now();
+      const current = getMessage(db, msg.id)!;
+      const status = nextStatus(current.status, 'sent') ?? current.status;
+      updateMessage(db, msg.id, { waMessageId, status, errorCode: null, errorTitle: null, errorDetails: null, updatedAt: now });
+      sent = applyLoggedStatuses(db, { ...current, waMessageId, status }, now);
+    },
+    () => deps.bus.publish({ type: 'message.status', conversationId: sent!.conversationId, data: { id: sent!.id, status: sent!.status } }),
+  );
 }
 
 // Ten minutes: an older message stuck longer than that (its job died) must not hold the conversation.

@@ -12,6 +12,7 @@ import { badRequest, notFound, unprocessable } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { needsOpenWindow, outboundText } from './outbound.build.js';
 import { assertMayReceiveTemplate } from '../../consent/consent.usecases.js';
+import { assertTemplateSendOk } from '../../templates/templates.usecases.js';
 import type { MessageBody } from './outbound.schemas.js';
 
 export const SEND_MESSAGE_QUEUE = 'whatsapp.send-message';
@@ -44,7 +45,10 @@ export function queueOutboundMessage(deps: OutboundDeps, input: QueueInput): { m
   if (!channel) throw notFound('channels.not_found', 'The conversation’s channel no longer exists.');
   assertChannelCanSend(channel);
   if (input.body.type === 'template') {
-    assertMayReceiveTemplate(db, { contactId: conv.contactId, wabaId: channel.wabaId, name: input.body.template.name, language: input.body.template.language });
+    const { name, language, components } = input.body.template;
+    assertMayReceiveTemplate(db, { contactId: conv.contactId, wabaId: channel.wabaId, name, language });
+    // Without a WABA id Parley has never synced this channel's templates, so there is nothing to check against.
+    if (channel.wabaId) assertTemplateSendOk(db, { wabaId: channel.wabaId, name, language, components });
   }
   if (needsOpenWindow(input.body) && !(conv.windowExpiresAt && conv.windowExpiresAt > now)) {
     throw unprocessable(

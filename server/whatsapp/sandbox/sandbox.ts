@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ChannelRepository } from '../../channels/channels.repository.js';
 import { createSimulator, type Simulator } from '../simulator/simulator.js';
+import { extraTemplates } from '../simulator/simulator.templates.js';
 
 /** The sandbox channel's fixed ids (Meta ids are digit strings; these never collide with real ones). */
 export const SANDBOX_CHANNEL = { phoneNumberId: '100000000000001', wabaId: '100000000000002', displayPhoneNumber: '15550001234' } as const;
@@ -25,6 +26,8 @@ export function createSandbox(deps: { channels: ChannelRepository; baseUrl: stri
     webhookUrl: `${deps.baseUrl}/webhooks/whatsapp`,
     publicBaseUrl: graphBaseUrl,
   });
+  // The demo shows every kind of template: named parameters, URL and coupon buttons, a second language.
+  simulator.templates.push(...extraTemplates());
   const channel = deps.channels.upsert({ ...SANDBOX_CHANNEL, name: 'Sandbox', ...secrets, graphBaseUrl, graphVersion: deps.graphVersion, sandbox: true });
   return { simulator, channelId: channel.id };
 }

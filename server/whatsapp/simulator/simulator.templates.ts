@@ -70,6 +70,73 @@ export function seedTemplates(): Template[] {
   ];
 }
 
+/**
+ * More templates in Meta's shape, not seeded by default (the default list is what the sandbox shows):
+ * a NAMED-parameter one, one with URL + COPY_CODE + QUICK_REPLY buttons, and spring_promo in pt_BR.
+ * Push them into `simulator.templates` where a test needs them.
+ */
+export function extraTemplates(): Template[] {
+  return [
+    {
+      name: 'appointment_reminder',
+      parameter_format: 'NAMED',
+      components: [
+        { type: 'HEADER', format: 'TEXT', text: 'See you soon, {{first_name}}', example: { header_text_named_params: [{ param_name: 'first_name', example: 'Pablo' }] } },
+        {
+          type: 'BODY',
+          text: 'Hi {{first_name}}, your appointment is on {{date}} at {{place}}.',
+          example: {
+            body_text_named_params: [
+              { param_name: 'first_name', example: 'Pablo' },
+              { param_name: 'date', example: 'May 4' },
+              { param_name: 'place', example: 'Main Street 1' },
+            ],
+          },
+        },
+        { type: 'FOOTER', text: 'Reply to reschedule' },
+        { type: 'BUTTONS', buttons: [{ type: 'PHONE_NUMBER', text: 'Call us', phone_number: '+15550001234' }] },
+      ],
+      language: 'en_US',
+      status: 'APPROVED',
+      category: 'UTILITY',
+      id: newGraphId(),
+    },
+    {
+      name: 'welcome_offer',
+      parameter_format: 'POSITIONAL',
+      components: [
+        { type: 'HEADER', format: 'TEXT', text: 'Welcome, {{1}}!', example: { header_text: ['Pablo'] } },
+        { type: 'BODY', text: 'Here is {{1}} off your first order. The code is in the button below.', example: { body_text: [['15%']] } },
+        {
+          type: 'BUTTONS',
+          buttons: [
+            { type: 'URL', text: 'Shop now', url: 'https://shop.example.com/welcome/{{1}}', example: ['https://shop.example.com/welcome/abc123'] },
+            { type: 'COPY_CODE', example: 'WELCOME15' },
+            { type: 'QUICK_REPLY', text: 'Not interested' },
+          ],
+        },
+      ],
+      language: 'en',
+      status: 'APPROVED',
+      category: 'MARKETING',
+      id: newGraphId(),
+    },
+    {
+      name: 'spring_promo',
+      parameter_format: 'POSITIONAL',
+      components: [
+        { type: 'HEADER', format: 'IMAGE', example: { header_handle: ['https://example.com/spring.jpg'] } },
+        { type: 'BODY', text: 'A primavera chegou, {{1}}! Aproveite 20% de desconto em tudo esta semana.', example: { body_text: [['Pablo']] } },
+        { type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'Parar promoções' }] },
+      ],
+      language: 'pt_BR',
+      status: 'APPROVED',
+      category: 'MARKETING',
+      id: newGraphId(),
+    },
+  ];
+}
+
 /** Distinct `{{n}}` / `{{name}}` placeholders in a component text. */
 export function countPlaceholders(text: unknown): number {
   if (typeof text !== 'string') return 0;

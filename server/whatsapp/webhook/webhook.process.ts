@@ -80,8 +80,9 @@ export function processWebhookEvents(deps: ProcessDeps, eventIds: readonly numbe
       mediaJobs += applied.mediaJobs;
     }
     indexAfter();
+    // In the batch's transaction: a separate write would cost its own fsync.
+    if (channelIds.size) deps.channels.touchWebhook(channelIds, clock.now());
   });
-  if (channelIds.size) deps.channels.touchWebhook(channelIds, clock.now());
   if (mediaJobs) deps.notify(MEDIA_DOWNLOAD_QUEUE);
   if (push) deps.notify(PUSH_NOTIFY_QUEUE);
   if (indexRequested) deps.notify(SEARCH_INDEX_QUEUE);

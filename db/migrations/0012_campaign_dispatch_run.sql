@@ -1,0 +1,1 @@
+ALTER TABLE `campaigns` ADD `dispatch_run` text;
