@@ -43,8 +43,8 @@ const LOG_SQL = `SELECT r.contact_id AS contactId, c.name AS name, c.phone AS ph
     CASE WHEN r.state = 'queued' THEN coalesce(m.status, 'queued') ELSE r.state END AS status,
     m.error_code AS errorCode, m.error_title AS errorTitle,
     CASE WHEN m.status IN ('sent', 'delivered', 'read', 'played') THEN coalesce(${statusAt('sent')}, ${statusAt('delivered')}, ${statusAt('read')}, m.updated_at) END AS sentAt,
-    CASE WHEN m.status IN ('delivered', 'read', 'played') THEN coalesce(${statusAt('delivered')}, ${statusAt('read')}) END AS deliveredAt,
-    CASE WHEN m.status IN ('read', 'played') THEN ${statusAt('read')} END AS readAt,
+    CASE WHEN m.status IN ('delivered', 'read', 'played') THEN coalesce(${statusAt('delivered')}, ${statusAt('read')}, m.updated_at) END AS deliveredAt,
+    CASE WHEN m.status IN ('read', 'played') THEN coalesce(${statusAt('read')}, ${statusAt('played')}, m.updated_at) END AS readAt,
     CASE WHEN m.status = 'failed' THEN coalesce(${statusAt('failed')}, m.updated_at) WHEN r.state = 'failed' THEN r.released_at END AS failedAt,
     (SELECT min(i.timestamp) FROM messages i WHERE i.conversation_id = m.conversation_id AND i.direction = 'inbound'
        AND i.timestamp > r.released_at AND i.timestamp <= r.released_at + @window) AS repliedAt,

@@ -5,6 +5,7 @@ import type { AppDeps } from '../deps.js';
 import { badRequest } from '../lib/errors.js';
 import { readQuery, type AppEnv } from '../lib/http.js';
 import { formatMinor } from '../pipelines/pipelines.models.js';
+import { adsReport } from './ads.report.js';
 import { cycleMedians, daysBetween, type CycleRow } from './reports.models.js';
 
 const DAY = 86_400_000;
@@ -19,6 +20,13 @@ const reportQuery = z.object({
   offset: z.coerce.number().int().min(-14 * 60).max(14 * 60).default(0),
 });
 
+const adsQuery = z.object({
+  /** Ad clicks of the last N days. */
+  days: z.coerce.number().int().min(1).max(366).default(30),
+  /** Attribution window: replies and won deals within N days of the click. */
+  window: z.coerce.number().int().min(1).max(90).default(7),
+});
+
 /**
  * Reports for owners and admins: message volume by day, first-response and resolution medians per
  * agent and team (over cycles resolved in the range), open deals by stage, won value by pipeline.
@@ -27,7 +35,12 @@ const reportQuery = z.object({
 export function createReportsRoutes(deps: AppDeps) {
   const { db, clock } = deps;
   const sqlite = db.$client;
-  return new Hono<AppEnv>().get('/reports', requireAuth, requireRole('owner', 'admin'), (c) => {
+  return new Hono<AppEnv>()
+    .get('/reports/ads', requireAuth, requireRole('owner', 'admin'), (c) => {
+      const q = readQuery(c, adsQuery);
+      return c.json({ data: adsReport(db, { since: clock.now() - q.days * DAY, windowDays: q.window }) });
+    })
+    .get('/reports', requireAuth, requireRole('owner', 'admin'), (c) => {
     const q = readQuery(c, reportQuery);
     const offsetMs = q.offset * 60_000;
     const today = new Date(clock.now() + offsetMs).toISOString().slice(0, 10);
