@@ -194,6 +194,19 @@ describe('CSV export', () => {
     expect(copies).toEqual(originals);
   });
 
+  it('records the marketing consent a file carries, with source import, and refuses words it cannot read', async () => {
+    const { t, cookie, importCsv, contacts } = await setup();
+    const csv = ['name,phone,marketing', 'Yes Person,+1 212 555 0110,Yes', 'No Person,+1 212 555 0111,no', 'Blank,+1 212 555 0112,', 'Maybe,+1 212 555 0113,maybe'].join('\n');
+    const res = await importCsv({ csv, mapping: { name: 'name', phone: 'phone', marketing: 'consent' }, dryRun: false });
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ created: 3, errors: [{ row: 5, field: 'consent', message: 'must be yes or no (got "maybe")' }] });
+    const byName = new Map((await contacts()).map((c) => [c.name, c.id]));
+    const consent = async (name: string) => (await (await t.request(`/api/v1/contacts/${byName.get(name)}/consent`, { cookie })).json()).data;
+    expect(await consent('Yes Person')).toMatchObject({ optedOut: false, source: 'import', history: [{ status: 'opted_in', source: 'import', detail: 'import row 2' }] });
+    expect(await consent('No Person')).toMatchObject({ optedOut: true, source: 'import' });
+    expect(await consent('Blank')).toMatchObject({ optedOut: false, source: null, history: [] });
+  });
+
   it('is not mistaken for a contact id', async () => {
     const { t, cookie } = await setup();
     const res = await t.request('/api/v1/contacts/export', { cookie });

@@ -9,16 +9,17 @@ import { CsvError, isBlankRecord, parseCsv, unguardFormula, type CsvRecord } fro
 import { normalizePhone, waIdFromPhone } from './contacts.phone.js';
 import { emailAddress, languageCode } from './contacts.schemas.js';
 import { addTags, chunks, createContact, defaultRegion, phoneProblem } from './contacts.usecases.js';
+import { recordConsent, type ConsentStatus } from '../consent/consent.usecases.js';
 
 export const IMPORT_MAX_CSV_BYTES = 5 * 1024 * 1024;
 export const IMPORT_MAX_ROWS = 50_000;
 
-const TARGET = /^(name|phone|email|company|reference|language|tags|ignore|custom:[a-z][a-z0-9_]{0,39})$/;
+const TARGET = /^(name|phone|email|company|reference|language|tags|consent|ignore|custom:[a-z][a-z0-9_]{0,39})$/;
 
 export const importBody = z.object({
   csv: z.string().min(1, 'is empty'),
   /** CSV header → contact field; columns left out are ignored. */
-  mapping: z.record(z.string(), z.string().regex(TARGET, 'must be name, phone, email, company, reference, language, tags, custom:<key> or ignore')),
+  mapping: z.record(z.string(), z.string().regex(TARGET, 'must be name, phone, email, company, reference, language, tags, consent, custom:<key> or ignore')),
   dryRun: z.boolean(),
   onDuplicate: z.enum(['skip', 'update']).default('skip'),
 });
@@ -46,8 +47,13 @@ interface RowValues {
   reference: string | null;
   language: string | null;
   tags: string[];
+  /** Marketing consent the business collected (recorded with source `import`), or null to leave it. */
+  consent: ConsentStatus | null;
   custom: CustomValues;
 }
+
+const CONSENT_YES = new Set(['yes', 'y', 'true', '1', 'opted_in', 'opt-in', 'opt in', 'subscribed', 'si', 'sí', 'sim', 'oui', 'ja']);
+const CONSENT_NO = new Set(['no', 'n', 'false', '0', 'opted_out', 'opt-out', 'opt out', 'unsubscribed', 'não', 'nao', 'non', 'nein']);
 
 export type PlannedRow = { row: number; values: RowValues } & ({ action: 'create' } | { action: 'update'; contactId: string });
 
@@ -135,12 +141,15 @@ export function applyImport(db: Db, plan: PlannedRow[], now: number): void {
   );
   for (const p of plan) {
     const v = p.values;
+    let contactId: string;
     if (p.action === 'create') {
-      createContact(db, { ...v, customFields: JSON.stringify(v.custom) }, now, 'import');
+      contactId = createContact(db, { ...v, customFields: JSON.stringify(v.custom) }, now, 'import').id;
     } else {
+      contactId = p.contactId;
       update.run({ id: p.contactId, name: v.name, email: v.email, company: v.company, reference: v.reference, language: v.language, custom: JSON.stringify(v.custom), now });
       addTags(db, p.contactId, v.tags, now);
     }
+    if (v.consent) recordConsent(db, contactId, { status: v.consent, source: 'import', detail: `import row ${p.row}` }, now);
   }
 }
 
@@ -170,7 +179,7 @@ const TEXT_LIMITS = { name: 200, company: 200, reference: 100 } as const;
 
 /** One data row read and checked; every problem goes to `fail` (then the row is skipped). */
 function readRow(cells: string[], columns: Column[], region: CountryCode | undefined, fail: (field: string, message: string) => void): RowValues | null {
-  const v: RowValues = { name: null, phone: '', email: null, company: null, reference: null, language: null, tags: [], custom: {} };
+  const v: RowValues = { name: null, phone: '', email: null, company: null, reference: null, language: null, tags: [], consent: null, custom: {} };
   for (const col of columns) {
     const raw = unguardFormula((cells[col.index] ?? '').trim());
     const t = col.target;
@@ -196,6 +205,11 @@ function readRow(cells: string[], columns: Column[], region: CountryCode | undef
       if (long) fail('tags', `"${long}" is over 50 characters`);
       v.tags = [...new Set([...v.tags, ...tags])];
       if (v.tags.length > 20) fail('tags', 'at most 20 tags per contact');
+    } else if (t === 'consent') {
+      const word = raw.toLowerCase();
+      if (CONSENT_YES.has(word)) v.consent = 'opted_in';
+      else if (CONSENT_NO.has(word)) v.consent = 'opted_out';
+      else if (raw) fail('consent', `must be yes or no (got "${raw}")`);
     } else if (col.field) {
       const r = coerceCustomValue(col.field, raw);
       if ('error' in r) fail(t, r.error);

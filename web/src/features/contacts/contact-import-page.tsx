@@ -10,7 +10,7 @@ import { ImportReportView } from './import-report';
 import '../../ui/crm.css';
 
 const MAX_BYTES = 5 * 1024 * 1024;
-const FIELD_LABEL: Record<string, string> = { name: 'Name', phone: 'Phone', email: 'Email', company: 'Company', reference: 'Reference', language: 'Language', tags: 'Tags (comma separated)' };
+const FIELD_LABEL: Record<string, string> = { name: 'Name', phone: 'Phone', email: 'Email', company: 'Company', reference: 'Reference', language: 'Language', tags: 'Tags (comma separated)', consent: 'Marketing consent (yes/no)' };
 
 /** CSV import for owners and admins: choose a file, map its columns, check it (dry run), then import. */
 export function ContactImportPage() {

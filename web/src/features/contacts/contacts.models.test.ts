@@ -41,6 +41,9 @@ describe('column mapping guess', () => {
       Notes: 'ignore',
     });
   });
+  it('recognises a marketing consent column', () => {
+    expect(guessMapping(['Phone', 'Opt-in', 'Accepts marketing'], [])).toEqual({ Phone: 'phone', 'Opt-in': 'consent', 'Accepts marketing': 'ignore' });
+  });
   it('gives each field to the first column only (tags may take several), and knows other languages', () => {
     expect(guessMapping(['Telefone', 'WhatsApp', 'Nome', 'tags', 'segment', 'custom:unknown'], [])).toEqual({
       Telefone: 'phone',

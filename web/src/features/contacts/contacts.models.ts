@@ -59,7 +59,7 @@ export function previewCsv(input: string, max = 3): { header: string[]; rows: st
   return { header: header.map((h) => h.trim()), rows: rows.slice(0, max) };
 }
 
-export const IMPORT_FIELDS = ['name', 'phone', 'email', 'company', 'reference', 'language', 'tags'] as const;
+export const IMPORT_FIELDS = ['name', 'phone', 'email', 'company', 'reference', 'language', 'tags', 'consent'] as const;
 
 // Header names people use, compared without case, spaces or punctuation.
 const SYNONYMS: Record<(typeof IMPORT_FIELDS)[number], string[]> = {
@@ -70,6 +70,7 @@ const SYNONYMS: Record<(typeof IMPORT_FIELDS)[number], string[]> = {
   reference: ['reference', 'ref', 'customerid', 'clientid', 'externalid', 'customerref', 'id', 'code'],
   language: ['language', 'lang', 'locale', 'idioma', 'lingua'],
   tags: ['tags', 'tag', 'labels', 'label', 'groups', 'group', 'segment', 'segments'],
+  consent: ['consent', 'marketingconsent', 'optin', 'optedin', 'marketing', 'subscribed', 'newsletter', 'acceptsmarketing'],
 };
 
 const squash = (s: string) => s.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]/g, '');
