@@ -65,6 +65,8 @@ export const campaignRecipients = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.campaignId, t.contactId] }),
     index('campaign_recipients_state_idx').on(t.campaignId, t.state, t.position),
+    // The log pages in release order.
+    index('campaign_recipients_position_idx').on(t.campaignId, t.position),
     index('campaign_recipients_contact_idx').on(t.contactId),
   ],
 );

@@ -78,6 +78,11 @@ export function createCampaignDispatcher(deps: DispatchDeps) {
       throw new RetryLaterError(Math.min(until - now, MAX_LIMIT_WAIT_MS));
     }
     slots = Math.min(slots, daily.remaining);
+    // Backpressure: when sends are not keeping up (Meta slowing us down, 130429), release no more than
+    // about two seconds of them, so a backlog cannot later drain faster than the campaign's rate.
+    const unsent = pendingSends(db);
+    if (unsent >= campaign.ratePerSecond * 2) throw new RetryLaterError(TICK_MS);
+    slots = Math.min(slots, campaign.ratePerSecond * 2 - unsent);
 
     const outcome = releaseSlice(deps, campaign, slots, now);
     if (outcome.released > 0) {
@@ -138,8 +143,17 @@ function releaseSlice(deps: DispatchDeps, campaign: CampaignRow, slots: number, 
     return pause(`template_${(t?.status ?? 'missing').toLowerCase()}`);
   }
   const mapping = parseMapping(campaign.mapping);
-  const interval = 1000 / campaign.ratePerSecond;
+  try {
+    return releaseInTransaction(deps, campaign, shapes, mapping, slots, now);
+  } catch (err) {
+    if (err instanceof CampaignHalt) return pause(err.message);
+    throw err;
+  }
+}
 
+function releaseInTransaction(deps: DispatchDeps, campaign: CampaignRow, shapes: Map<string, TemplateShape>, mapping: ReturnType<typeof parseMapping>, slots: number, now: number): Slice {
+  const { db } = deps;
+  const interval = 1000 / campaign.ratePerSecond;
   return inTransaction(db, () => {
     const current = getCampaign(db, campaign.id);
     if (current?.status !== 'sending') return { released: 0, done: false, stopped: true };
@@ -161,6 +175,17 @@ function releaseSlice(deps: DispatchDeps, campaign: CampaignRow, slots: number, 
     return { released, done, stopped: false };
   });
 }
+
+/** Send jobs not yet done (all conversations): a cheap read of the job table's due index. */
+function pendingSends(db: Db): number {
+  const stmt = prepared(db, 'campaigns.pendingSends', () => db.$client.prepare(`SELECT count(*) AS n FROM jobs WHERE queue = ? AND state IN ('queued', 'running')`));
+  return (stmt.get(SEND_MESSAGE_QUEUE) as { n: number }).n;
+}
+
+/** Template problems that are the contact's own (a missing or unusable value); any other stops the campaign. */
+const RECIPIENT_ERRORS = new Set(['templates.missing_value', 'templates.invalid_parameters']);
+
+class CampaignHalt extends Error {}
 
 const setRecipient = (db: Db, campaignId: string, contactId: string, patch: { state: string; reason?: string | null; messageId?: string | null; language?: string | null; releasedAt: number }) =>
   prepared(db, 'campaigns.setRecipient', () =>
@@ -186,6 +211,8 @@ function releaseRecipient(deps: DispatchDeps, campaign: CampaignRow, shapes: Map
     send = templateSendFor(db, template, mapping, { contactId, channelId: campaign.channelId });
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
+    // E.g. the header image was deleted: every recipient would fail the same way. Stop and say why.
+    if (!RECIPIENT_ERRORS.has(err.code)) throw new CampaignHalt(`${err.code}: ${err.message}`);
     setRecipient(db, campaign.id, contactId, { state: 'failed', reason: err.message, language: template.language, releasedAt: now });
     return false;
   }

@@ -29,7 +29,7 @@ export function templateReach(db: Db, now: number): { contacts: number; oldestAt
  * How many more unique recipients the daily limit allows now. The count is re-read every few seconds
  * and advanced by what this process released meanwhile, so pacing ticks do not scan the window.
  */
-export function createDailyAllowance(db: Db, refreshMs = 5_000) {
+export function createDailyAllowance(db: Db, refreshMs = 15_000) {
   let cached: { at: number; contacts: number; oldestAt: number | null } | null = null;
   return {
     remaining(now: number): { remaining: number; retryAt: number | null } {

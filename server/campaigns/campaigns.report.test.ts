@@ -4,6 +4,9 @@ import { silentLogger } from '../lib/logger.js';
 import { sendMessageJob } from '../whatsapp/outbound/outbound.jobs.js';
 import { SEND_MESSAGE_QUEUE } from '../whatsapp/outbound/outbound.usecases.js';
 import { campaignSetup } from './campaigns.testkit.js';
+import { getCampaign } from './campaigns.repository.js';
+import { editCampaign, startCampaign } from './campaigns.usecases.js';
+import { GraphError, GraphNetworkError } from '../whatsapp/graph/graph.errors.js';
 
 const DAY = 86_400_000;
 
@@ -61,7 +64,7 @@ describe('campaign report and attribution', () => {
   });
 
   it('never sends a campaign message twice: a send cut off mid-call is failed, not repeated', async () => {
-    const { t, contacts, createCampaign, post, run } = await campaignSetup();
+    const { t, contacts, createCampaign, post, run } = await campaignSetup({ drainSends: false });
     contacts(2, { tags: ['vip'] });
     const c = await createCampaign();
     await post(`/campaigns/${c.id}/test-send`, { to: ['+14155550123'] });
@@ -110,5 +113,74 @@ describe('campaign report and attribution', () => {
     const report = (await get(`/campaigns/${c.id}/report`)).data;
     expect(report.skipped).toEqual([{ reason: 'cancelled', count: 5 - sent }]);
     expect((await get(`/campaigns/${c.id}`)).data.status).toBe('cancelled');
+  });
+});
+
+describe('campaign sends at the last moment', () => {
+  /** A campaign of `n` released messages whose send jobs are held, and a Graph stand-in. */
+  async function released(n: number, graph: () => Promise<{ waMessageId: string }>) {
+    const k = await campaignSetup({ drainSends: false });
+    const ids = k.contacts(n, { tags: ['vip'] });
+    const c = await k.createCampaign();
+    await k.post(`/campaigns/${c.id}/test-send`, { to: ['+14155550123'] });
+    await k.post(`/campaigns/${c.id}/start`);
+    k.run(2000);
+    const jobs = k.t.deps.jobs.claim<{ messageId: string }>(SEND_MESSAGE_QUEUE, 100, 60_000);
+    const messageOf = (contactId: string) => (k.t.db.$client.prepare(`SELECT message_id AS id FROM campaign_recipients WHERE contact_id = ?`).get(contactId) as { id: string }).id;
+    const calls: string[] = [];
+    const deps = { ...k.t.deps, graphFor: () => ({ sendMessage: async () => (calls.push('send'), graph()) }) as never };
+    const send = (contactId: string) => {
+      const job = jobs.find((j) => j.payload.messageId === messageOf(contactId))!;
+      return sendMessageJob(deps, job.payload, directJobContext(job, silentLogger));
+    };
+    const message = (contactId: string) => k.t.db.$client.prepare(`SELECT status, error_code AS code, error_title AS title FROM messages WHERE id = ?`).get(messageOf(contactId)) as { status: string; code: number | null; title: string };
+    return { ...k, c, ids, send, calls, message };
+  }
+
+  it('does not send to a contact who opted out after release, nor anything of a cancelled campaign', async () => {
+    const k = await released(30, async () => ({ waMessageId: 'wamid.ok' }));
+    k.t.db.$client.prepare('UPDATE contacts SET marketing_opt_out = 1 WHERE id = ?').run(k.ids[0]);
+    await k.send(k.ids[0]!);
+    expect(k.message(k.ids[0]!)).toMatchObject({ status: 'failed', title: expect.stringMatching(/opted out/) });
+    await k.post(`/campaigns/${k.c.id}/cancel`);
+    await k.send(k.ids[1]!);
+    expect(k.message(k.ids[1]!)).toMatchObject({ status: 'failed', title: expect.stringMatching(/cancelled/) });
+    expect(k.calls).toEqual([]);
+  });
+
+  it('fails a send whose outcome is unknown (timeout) instead of retrying it, and retries one Meta refused', async () => {
+    let answer: () => never = () => {
+      throw new GraphNetworkError('Graph API request timed out after 15000 ms', { timedOut: true });
+    };
+    const k = await released(30, async () => answer());
+    await k.send(k.ids[0]!);
+    expect(k.message(k.ids[0]!)).toMatchObject({ status: 'failed', title: expect.stringMatching(/not sent again/) });
+    answer = () => {
+      throw new GraphError({ httpStatus: 500, code: 131000, subcode: null, type: 'OAuthException', title: 'Something went wrong', details: null, fbtraceId: null, isTransient: true });
+    };
+    await expect(k.send(k.ids[1]!)).rejects.toThrow();
+    expect(k.message(k.ids[1]!).status).toBe('queued'); // Meta answered: it was not accepted, so it may be tried again
+  });
+
+  it('pauses the campaign on an error about the account or the template (e.g. 132015 paused template)', async () => {
+    const k = await released(30, async () => {
+      throw new GraphError({ httpStatus: 400, code: 132015, subcode: null, type: 'OAuthException', title: 'Template is paused', details: null, fbtraceId: null, isTransient: false });
+    });
+    await k.send(k.ids[0]!);
+    expect(k.message(k.ids[0]!)).toMatchObject({ status: 'failed', code: 132015 });
+    expect((await k.get(`/campaigns/${k.c.id}`)).data).toMatchObject({ status: 'paused', waitingReason: expect.stringMatching(/^meta_132015/) });
+  });
+
+  it('refuses a start that races a cancel (the state is checked inside the transaction)', async () => {
+    const k = await campaignSetup();
+    k.contacts(2, { tags: ['vip'] });
+    const c = await k.createCampaign();
+    await k.post(`/campaigns/${c.id}/test-send`, { to: ['+14155550123'] });
+    const stale = getCampaign(k.t.db, c.id)!;
+    await k.post(`/campaigns/${c.id}/cancel`);
+    const auth = { user: { id: 'u', email: 'a@b.c', name: 'A', role: 'owner' as const }, via: 'session' as const, sessionId: null, tokenId: null };
+    expect(() => startCampaign(k.t.deps, auth, stale)).toThrow(/cannot be started/);
+    expect(() => editCampaign(k.t.deps, auth, { ...stale, status: 'draft' }, { name: 'x' })).toThrow(/can no longer be edited/);
+    expect((await k.get(`/campaigns/${c.id}`)).data).toMatchObject({ status: 'cancelled', counts: { recipients: 0 } });
   });
 });

@@ -74,7 +74,23 @@ export function recipientCounts(db: Db, campaignId: string): RecipientCounts {
   return c;
 }
 
-export function campaignToJson(db: Db, c: CampaignRow, templateId: string | null) {
+// Lists show every campaign's numbers; a finished one changes slowly (late statuses, replies), so its
+// counts are reused for a while instead of re-reading all its recipients on every page load.
+const settledCounts = new WeakMap<Db, Map<string, { at: number; counts: RecipientCounts }>>();
+const SETTLED_TTL_MS = 60_000;
+
+export function listedCounts(db: Db, c: CampaignRow, now: number): RecipientCounts {
+  if (c.status !== 'finished' && c.status !== 'cancelled') return recipientCounts(db, c.id);
+  let cache = settledCounts.get(db);
+  if (!cache) settledCounts.set(db, (cache = new Map()));
+  const hit = cache.get(c.id);
+  if (hit && now - hit.at < SETTLED_TTL_MS) return hit.counts;
+  const counts = recipientCounts(db, c.id);
+  cache.set(c.id, { at: now, counts });
+  return counts;
+}
+
+export function campaignToJson(db: Db, c: CampaignRow, templateId: string | null, counts: RecipientCounts = recipientCounts(db, c.id)) {
   return {
     id: c.id,
     name: c.name,
@@ -98,6 +114,6 @@ export function campaignToJson(db: Db, c: CampaignRow, templateId: string | null
     createdBy: c.createdBy,
     createdAt: toIso(c.createdAt),
     updatedAt: toIso(c.updatedAt),
-    counts: recipientCounts(db, c.id),
+    counts,
   };
 }

@@ -4,7 +4,7 @@ import type { AppDeps } from '../deps.js';
 import { badRequest, notFound } from '../lib/errors.js';
 import { readJson, readQuery, validate, type AppEnv } from '../lib/http.js';
 import { previewAudience } from './campaigns.audience.js';
-import { campaignToJson, getCampaign, listCampaigns, type CampaignRow } from './campaigns.repository.js';
+import { campaignToJson, getCampaign, listCampaigns, listedCounts, type CampaignRow } from './campaigns.repository.js';
 import { campaignReport, recipientLog, recipientsCsv, recipientToJson } from './campaigns.report.js';
 import { audiencePreviewBody, createCampaignBody, patchCampaignBody, recipientsQuery, startBody, testSendBody } from './campaigns.schemas.js';
 import { campaignTemplateId, changeCampaignState, createCampaign, deleteCampaign, editCampaign, startCampaign, testSendCampaign } from './campaigns.usecases.js';
@@ -28,7 +28,7 @@ export function createCampaignsRoutes(deps: AppDeps) {
   };
 
   return new Hono<AppEnv>()
-    .get('/campaigns', requireAuth, (c) => c.json({ data: listCampaigns(db).map(json) }))
+    .get('/campaigns', requireAuth, (c) => c.json({ data: listCampaigns(db).map((row) => campaignToJson(db, row, campaignTemplateId(deps, row), listedCounts(db, row, clock.now()))) }))
     .post('/campaigns', senders, async (c) => {
       const body = await readJson(c, createCampaignBody);
       return c.json(published(createCampaign(deps, currentAuth(c), body)), 201);

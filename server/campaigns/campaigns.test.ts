@@ -101,6 +101,17 @@ describe('campaign flow', () => {
     expect((await (await t.request(`/api/v1/campaigns/${c.id}`, { cookie: (await t.signIn('admin')).cookie })).json()).data.status).toBe('finished');
   });
 
+  it('holds back releases while sends are not keeping up (at most two seconds of them queued)', async () => {
+    const { contacts, createCampaign, post, run, queuedSends } = await campaignSetup({ drainSends: false });
+    contacts(100, { tags: ['vip'] });
+    const c = await createCampaign({ ratePerSecond: 10 });
+    await post(`/campaigns/${c.id}/test-send`, { to: ['+14155550123'] });
+    await post(`/campaigns/${c.id}/start`);
+    run(10_000);
+    // 20 send jobs pending (the test send is one of them): the campaign waits instead of piling up more.
+    expect(queuedSends()).toBe(19);
+  });
+
   it('waits for the daily messaging limit window instead of failing', async () => {
     const { contacts, createCampaign, post, run, queuedSends, t, admin, get } = await campaignSetup();
     contacts(300, { tags: ['vip'] });

@@ -1,5 +1,6 @@
 import { createTestContext } from '../testing.js';
 import { RetryLaterError } from '../jobs/jobs.worker.js';
+import { SEND_MESSAGE_QUEUE } from '../whatsapp/outbound/outbound.usecases.js';
 import { CAMPAIGN_DISPATCH_QUEUE, createCampaignDispatcher, type DispatchPayload } from './campaigns.dispatch.js';
 
 export const PNID = '220011223344555';
@@ -9,7 +10,7 @@ export const WABA = '310998877665511';
  * A test workspace for campaigns: one channel, approved templates (a marketing one with a body variable,
  * in English and Portuguese), contacts made in bulk, and a hand-cranked dispatcher on the manual clock.
  */
-export async function campaignSetup() {
+export async function campaignSetup(opts: { drainSends?: boolean } = {}) {
   const t = createTestContext();
   const channel = t.deps.channels.create({ phoneNumberId: PNID, wabaId: WABA, accessToken: 'EAAG-test-token', appSecret: 'campaign-secret', verifyToken: 'verify-campaign' });
   const admin = await t.signIn('admin');
@@ -54,6 +55,8 @@ export async function campaignSetup() {
   const dispatch = createCampaignDispatcher(t.deps);
   /** Runs every due dispatch job once, as the worker would (a RetryLaterError gives the job back). */
   const tick = () => {
+    // The send queue keeping up (its jobs done at once), unless a test holds the sends back.
+    if (opts.drainSends !== false) for (const job of t.deps.jobs.claim(SEND_MESSAGE_QUEUE, 10_000, 60_000)) t.deps.jobs.complete(job);
     for (const job of t.deps.jobs.claim<DispatchPayload>(CAMPAIGN_DISPATCH_QUEUE, 10, 10_000)) {
       try {
         dispatch(job.payload);

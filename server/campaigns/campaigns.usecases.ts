@@ -73,7 +73,7 @@ export function createCampaign(deps: CampaignDeps, auth: AuthInfo, input: Campai
 
 /** Edits a draft (or a scheduled campaign, which goes back to draft when its content changes: test again). */
 export function editCampaign(deps: CampaignDeps, auth: AuthInfo, c: CampaignRow, input: Partial<CampaignInput>): CampaignRow {
-  if (c.status !== 'draft' && c.status !== 'scheduled') throw conflict('campaigns.not_editable', `A ${c.status} campaign can no longer be edited.`);
+  if (c.status !== 'draft' && c.status !== 'scheduled') throw notEditable(c.status);
   const patch: Partial<CampaignRow> = { updatedAt: deps.clock.now() };
   if (input.name !== undefined) patch.name = input.name;
   if (input.templateId !== undefined || input.channelId !== undefined) {
@@ -92,11 +92,14 @@ export function editCampaign(deps: CampaignDeps, auth: AuthInfo, c: CampaignRow,
   const contentChanged = (['templateName', 'language', 'variantLanguages', 'mapping', 'channelId'] as const).some((k) => patch[k] !== undefined && patch[k] !== c[k]);
   if (contentChanged) Object.assign(patch, { testSentAt: null, ...(c.status === 'scheduled' && { status: 'draft' as const, scheduledAt: null, dispatchRun: null }) });
   inTransaction(deps.db, () => {
-    updateCampaign(deps.db, c.id, patch);
+    // Checked again where it counts: a start or cancel may have landed since the request read the campaign.
+    if (!transitionCampaign(deps.db, c.id, [c.status], { status: patch.status ?? c.status, ...patch })) throw notEditable(getCampaign(deps.db, c.id)?.status ?? 'deleted');
     recordAudit(deps.db, actorOf(auth), { action: 'campaign.updated', entityType: 'campaign', entityId: c.id, before: pick(c, patch), after: patch }, patch.updatedAt!);
   });
   return getCampaign(deps.db, c.id)!;
 }
+
+const notEditable = (status: string) => conflict('campaigns.not_editable', `A ${status} campaign can no longer be edited.`);
 
 const pick = (c: CampaignRow, patch: Partial<CampaignRow>) => Object.fromEntries(Object.keys(patch).map((k) => [k, c[k as keyof CampaignRow]]));
 
@@ -144,15 +147,23 @@ export function startCampaign(deps: CampaignDeps, auth: AuthInfo, c: CampaignRow
   if (!t) throw unprocessable('templates.not_found', `The template ${c.templateName} (${c.language}) is not synced.`);
   assertTemplateSendable(t);
   const audience = campaignAudience(c);
+  // The state is checked again inside each transaction: a cancel or an edit may have landed meanwhile.
+  const stillStartable = () => {
+    const current = getCampaign(deps.db, c.id);
+    if (!current || (current.status !== 'draft' && current.status !== 'scheduled')) throw conflict('campaigns.not_startable', `A ${current?.status ?? 'deleted'} campaign cannot be started.`);
+    if (!current.testSentAt) throw unprocessable('campaigns.not_tested', 'Send a test of this campaign to yourself first: it shows exactly what customers will get.');
+  };
   if (at !== undefined && at > now) {
     if (previewAudience(deps.db, audience, now).total === 0) throw audienceEmpty();
     inTransaction(deps.db, () => {
+      stillStartable();
       updateCampaign(deps.db, c.id, { status: 'scheduled', scheduledAt: at, updatedAt: now });
       enqueueDispatch(deps, deps.db, c.id, at);
       recordAudit(deps.db, actorOf(auth), { action: 'campaign.scheduled', entityType: 'campaign', entityId: c.id, after: { at: new Date(at).toISOString() } }, now);
     });
   } else {
     inTransaction(deps.db, () => {
+      stillStartable();
       if (materializeAudience(deps.db, c.id, audience, now) === 0) throw audienceEmpty();
       updateCampaign(deps.db, c.id, { status: 'sending', startedAt: now, scheduledAt: null, paceAt: now, updatedAt: now });
       enqueueDispatch(deps, deps.db, c.id, now);
@@ -204,6 +215,9 @@ export function deleteCampaign(deps: CampaignDeps, auth: AuthInfo, c: CampaignRo
 /** The dispatch job gave up (bug or database trouble): show the campaign paused with the reason. */
 export function pauseAfterDispatchFailure(deps: Pick<AppDeps, 'db' | 'clock'>, campaignId: string, error: string): void {
   const now = deps.clock.now();
-  transitionCampaign(deps.db, campaignId, ['sending', 'scheduled'], { status: 'paused', pausedAt: now, waitingReason: `dispatch_failed: ${error.slice(0, 200)}`, updatedAt: now });
+  const reason = `dispatch_failed: ${error.slice(0, 200)}`;
+  // A scheduled campaign has no recipients yet: back to draft (start it again), not paused.
+  if (transitionCampaign(deps.db, campaignId, ['scheduled'], { status: 'draft', scheduledAt: null, dispatchRun: null, waitingReason: reason, updatedAt: now })) return;
+  transitionCampaign(deps.db, campaignId, ['sending'], { status: 'paused', pausedAt: now, waitingReason: reason, updatedAt: now });
 }
 

@@ -205,6 +205,12 @@ describe('CSV export', () => {
     expect(await consent('Yes Person')).toMatchObject({ optedOut: false, source: 'import', history: [{ status: 'opted_in', source: 'import', detail: 'import row 2' }] });
     expect(await consent('No Person')).toMatchObject({ optedOut: true, source: 'import' });
     expect(await consent('Blank')).toMatchObject({ optedOut: false, source: null, history: [] });
+
+    // A customer who said STOP is not opted back in by a list.
+    t.db.$client.prepare(`UPDATE contacts SET marketing_opt_out = 1, consent_source = 'keyword' WHERE id = ?`).run(byName.get('No Person'));
+    const again = await importCsv({ csv: ['phone,marketing,name', '+1 212 555 0111,yes,Renamed'].join('\n'), mapping: { name: 'name', phone: 'phone', marketing: 'consent' }, dryRun: false, onDuplicate: 'update' });
+    expect(again.body.data).toMatchObject({ updated: 1, errors: [{ row: 2, field: 'consent', message: expect.stringMatching(/kept opted out/) }] });
+    expect(await consent('No Person')).toMatchObject({ optedOut: true, source: 'keyword' }); // same contact, now named Renamed
   });
 
   it('is not mistaken for a contact id', async () => {

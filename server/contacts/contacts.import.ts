@@ -117,6 +117,11 @@ export function planImport(db: Db, input: ImportInput): { report: ImportReport; 
     firstRow.set(values.phone, row);
     if (contactId) {
       report.duplicates.push({ row, phone: values.phone, contactId });
+      if (values.consent === 'opted_in' && optedOutThemselves(db, contactId)) {
+        // A customer's own STOP (keyword, Meta preference, blocked delivery) outranks a list.
+        values.consent = null;
+        report.errors.push({ row, field: 'consent', message: 'kept opted out: this customer opted out themselves; only they (or a person recording new consent) can opt back in' });
+      }
       if (input.onDuplicate === 'update') {
         report.updated++;
         plan.push({ row, values, action: 'update', contactId });
@@ -127,6 +132,11 @@ export function planImport(db: Db, input: ImportInput): { report: ImportReport; 
     }
   }
   return { report, plan };
+}
+
+function optedOutThemselves(db: Db, contactId: string): boolean {
+  const c = db.$client.prepare('SELECT marketing_opt_out AS optOut, consent_source AS source FROM contacts WHERE id = ?').get(contactId) as { optOut: number; source: string | null } | undefined;
+  return !!c && c.optOut === 1 && (c.source === 'keyword' || c.source === 'meta_preference' || c.source === 'delivery_error');
 }
 
 /** Writes a plan from planImport (inside the caller's transaction): new contacts as POST /contacts makes them, updates fill given cells. */

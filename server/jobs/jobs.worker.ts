@@ -133,32 +133,55 @@ export function createWorker({ store, clock, logger, pollMs = 500, random = Math
     const batch = completed;
     completed = [];
     const committed: (() => void)[] = [];
+    const written: number[] = [];
     try {
       const kept = store.completeMany(batch, (job) => {
         const outcome = outcomes.get(job.id);
         if (!outcome) return true;
-        outcomes.delete(job.id);
         try {
           store.atomically(outcome.write); // a savepoint: a failing write undoes only itself
         } catch (err) {
+          outcomes.delete(job.id);
           logger.error('jobs: could not record a job outcome; it will run again', { job: job.id, err });
           return false;
         }
+        written.push(job.id);
         if (outcome.after) committed.push(outcome.after);
         return true;
       });
       if (kept < batch.length) logger.warn('jobs: lease lost before completion', { lost: batch.length - kept });
     } catch (err) {
-      // The jobs stay leased and will be re-run when the lease ends: at-least-once, never lost.
-      logger.error('jobs: could not record completions', { err, count: batch.length });
+      // Nothing was committed: keep the jobs and their outcomes (a send's result must not be lost) and try
+      // again shortly; if the process dies first, the jobs re-run when their leases end.
+      logger.error('jobs: could not record completions; retrying', { err, count: batch.length });
+      completed = batch.concat(completed);
+      setTimeout(() => scheduleTick(), 100).unref();
       return;
     }
-    for (const after of committed) {
+    for (const id of written) outcomes.delete(id);
+    runAfter(committed);
+  }
+
+  function runAfter(hooks: (() => void)[]) {
+    for (const after of hooks) {
       try {
         after();
       } catch (err) {
         logger.error('jobs: after-commit hook failed', { err });
       }
+    }
+  }
+
+  /** A job that finished after shutdown began: its outcome is written at once (it will not be completed). */
+  function writeOutcomeNow(job: ClaimedJob) {
+    const outcome = outcomes.get(job.id);
+    if (!outcome) return;
+    outcomes.delete(job.id);
+    try {
+      store.atomically(outcome.write);
+      runAfter(outcome.after ? [outcome.after] : []);
+    } catch (err) {
+      logger.error('jobs: could not record a job outcome at shutdown', { job: job.id, err });
     }
   }
 
@@ -318,7 +341,8 @@ export function createWorker({ store, clock, logger, pollMs = 500, random = Math
     const run = async () => {
       try {
         await q.handler!(job.payload, ctx);
-        completed.push(job);
+        if (stopped) writeOutcomeNow(job);
+        else completed.push(job);
       } catch (err) {
         outcomes.delete(job.id);
         settleFailure(q, job, err, jobLogger());

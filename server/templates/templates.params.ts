@@ -8,7 +8,7 @@ export type { SlotKind, TemplateShape, TemplateSlot } from './templates.shape.js
 export { templateSlots } from './templates.shape.js';
 export { assertTemplateSendable, TEMPLATE_LIMITS, validateTemplateComponents } from './templates.validate.js';
 
-const isUrl = (v: string | undefined): v is string => !!v && /^https?:\/\/\S+$/.test(v);
+const isUrl = (v: string | undefined): v is string => !!v && /^https:\/\/\S+$/.test(v);
 
 /** A location header value: `latitude,longitude` or a JSON object `{latitude, longitude, name?, address?}`. */
 function parseLocation(v: string | undefined): Record<string, unknown> | null {
@@ -27,7 +27,7 @@ function parseLocation(v: string | undefined): Record<string, unknown> | null {
 
 /**
  * The Graph `components` for these values (keyed by slot id). headerMedia is the WhatsApp media id for a
- * media header; without it an http(s) URL value of `header.1` is sent as a `link`. A missing text value
+ * media header; without it an https URL value of `header.1` is sent as a `link`. A missing text value
  * is sent empty (validation then names it); a quick reply without a value is left out (Meta then uses the
  * button text as the payload).
  */

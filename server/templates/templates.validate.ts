@@ -70,8 +70,9 @@ export function validateTemplateComponents(t: TemplateShape, components: unknown
       if (type === 'header') header = c;
       else body = c;
     } else if (type === 'button') {
-      const index = typeof c.index === 'number' ? c.index : typeof c.index === 'string' && /^\d+$/.test(c.index) ? Number(c.index) : null;
-      if (index === null) throw bad(`button component ${i} needs an index ("0", "1", …)`);
+      // Meta takes the index as a string.
+      const index = typeof c.index === 'string' && /^\d+$/.test(c.index) ? Number(c.index) : null;
+      if (index === null) throw bad(`button component ${i} needs an index as a string ("0", "1", …)`);
       if (buttons.has(index)) throw bad(`button ${index} is given twice`);
       buttons.set(index, c);
     } else if (!componentOf(t, type.toUpperCase())) {
@@ -180,7 +181,7 @@ function checkMediaHeader(bad: Bad, kind: 'image' | 'video' | 'document' | 'loca
     if (!isObj(inner) || !coord(inner.latitude, 90) || !coord(inner.longitude, 180)) throw bad('header location needs a latitude and a longitude');
     return;
   }
-  const ok = isObj(inner) && ((typeof inner.id === 'string' && inner.id !== '') || (typeof inner.link === 'string' && /^https?:\/\//.test(inner.link)));
+  const ok = isObj(inner) && ((typeof inner.id === 'string' && inner.id !== '') || (typeof inner.link === 'string' && /^https:\/\/\S+$/.test(inner.link)));
   if (!ok) throw bad(`header ${kind} needs an uploaded media id or an https link`);
 }
 

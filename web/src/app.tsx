@@ -15,6 +15,12 @@ const DealsPage = lazy(() => import('./features/deals/deals-page').then((m) => (
 const ContactsPage = lazy(() => import('./features/contacts/contacts-page').then((m) => ({ default: m.ContactsPage })));
 const ContactPage = lazy(() => import('./features/contacts/contact-page').then((m) => ({ default: m.ContactPage })));
 const ContactImportPage = lazy(() => import('./features/contacts/contact-import-page').then((m) => ({ default: m.ContactImportPage })));
+// Campaigns and templates: one area, its own chunks (the report's chart comes later still).
+const TemplatesPage = lazy(() => import('./features/templates/templates-page').then((m) => ({ default: m.TemplatesPage })));
+const TemplatePage = lazy(() => import('./features/templates/template-page').then((m) => ({ default: m.TemplatePage })));
+const CampaignsPage = lazy(() => import('./features/campaigns/campaigns-page').then((m) => ({ default: m.CampaignsPage })));
+const NewCampaignPage = lazy(() => import('./features/campaigns/campaign-page').then((m) => ({ default: m.NewCampaignPage })));
+const CampaignPage = lazy(() => import('./features/campaigns/campaign-page').then((m) => ({ default: m.CampaignPage })));
 
 /** Routes of the web app; the server answers any of these paths with index.html. */
 export function App() {
@@ -31,6 +37,11 @@ export function App() {
       <Route path="/contacts" component={ContactsPage} />
       <Route path="/contacts/import" component={ContactImportPage} />
       <Route path="/contacts/:id" component={ContactPage} />
+      <Route path="/templates" component={TemplatesPage} />
+      <Route path="/templates/:id" component={TemplatePage} />
+      <Route path="/campaigns" component={CampaignsPage} />
+      <Route path="/campaigns/new" component={NewCampaignPage} />
+      <Route path="/campaigns/:id" component={CampaignPage} />
       <Route path="/sandbox/phone" component={CustomerPhonePage} />
       <Route path="/settings" component={SettingsPage} />
       <Route path="/invite/:token" component={InvitePage} />

@@ -10,7 +10,8 @@ import type { Logger } from '../../lib/logger.js';
 import { media } from '../../../db/schema/whatsapp.js';
 import { eq } from 'drizzle-orm';
 import type { GraphClient } from '../graph/graph.client.js';
-import { classifyGraphError, explainGraphError, GraphError } from '../graph/graph.errors.js';
+import { classifyGraphError, explainGraphError, GraphError, GraphNetworkError } from '../graph/graph.errors.js';
+import { CAMPAIGN_HALT_CODES, campaignOfMessage, campaignSendBlocker, haltCampaign } from '../../campaigns/campaigns.sends.js';
 import { buildGraphMessage } from './outbound.build.js';
 import { PAIR_BURST, PAIR_RATE_PER_SECOND, type createTokenBuckets } from './rate-limit.js';
 import type { MessageBody } from './outbound.schemas.js';
@@ -39,8 +40,13 @@ export async function sendMessageJob(deps: SendJobDeps, payload: { messageId: st
   // `sending` here means an earlier run died during its Graph call (a failed call puts the message back
   // to `queued`): Meta may have accepted it. A campaign message is then not sent again — a customer must
   // never get a marketing message twice; a conversation message is (the agent sees it either way).
-  if (msg.status === 'sending' && msg.idempotencyKey?.startsWith('campaign:')) {
+  const campaignId = campaignOfMessage(msg);
+  if (campaignId && msg.status === 'sending') {
     return fail(deps, msg, null, 'Parley stopped while this message was being handed to WhatsApp; it is not sent again so nobody gets it twice.', null);
+  }
+  if (campaignId) {
+    const blocked = campaignSendBlocker(db, campaignId, msg.contactId);
+    if (blocked) return fail(deps, msg, null, blocked, null);
   }
   const channel = deps.channels.byId(msg.channelId);
   const contact = getContact(db, msg.contactId);
@@ -85,6 +91,12 @@ export async function sendMessageJob(deps: SendJobDeps, payload: { messageId: st
       deps.channels.setStatus(channel.id, 'needs_token', explainGraphError(code));
       return fail(deps, msg, code, title, details);
     }
+    if (campaignId && outcomeUnknown(err)) {
+      return fail(deps, msg, null, 'WhatsApp did not answer this send; it may have arrived, so it is not sent again (nobody gets a campaign twice).', err instanceof Error ? err.message : null);
+    }
+    if (campaignId && code !== null && CAMPAIGN_HALT_CODES.has(code)) {
+      haltCampaign(db, campaignId, `meta_${code}: ${explainGraphError(code, title)}`, clock.now());
+    }
     if (retry === 'permanent' || ctx.job.attempts >= ctx.job.maxAttempts) return fail(deps, msg, code, title, details);
     ctx.logger.warn('send failed, will retry', { messageId: msg.id, code, retry });
     updateMessage(db, msg.id, { status: 'queued', updatedAt: clock.now() });
@@ -103,6 +115,24 @@ export async function sendMessageJob(deps: SendJobDeps, payload: { messageId: st
     },
     () => deps.bus.publish({ type: 'message.status', conversationId: sent!.conversationId, data: { id: sent!.id, status: sent!.status } }),
   );
+}
+
+/**
+ * Whether Meta may have accepted a send that threw: the request went out and no answer came back (a
+ * timeout, a dropped connection, an abort). Meta answering with an error, or no connection at all, is sure.
+ */
+function outcomeUnknown(err: unknown): boolean {
+  if (err instanceof GraphError) return false;
+  if (err instanceof GraphNetworkError) return err.timedOut || !NOT_CONNECTED.has(errorCode(err.cause) ?? '');
+  return true;
+}
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+function errorCode(e: unknown): string | null {
+  for (let cur = e, depth = 0; cur && typeof cur === 'object' && depth < 4; cur = (cur as { cause?: unknown }).cause, depth++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return null;
 }
 
 // Ten minutes: an older message stuck longer than that (its job died) must not hold the conversation.

@@ -7,6 +7,8 @@ import { fetchMe, fetchSystemStatus, logout, type Me } from '../features/auth/au
 interface NavItem {
   href: string;
   label: string;
+  /** A shorter label for the phone tab bar, where eight tabs share 390 px (the link keeps `label` as its name). */
+  short?: string;
   /** An SVG path (24×24, stroked with the link's colour). */
   icon: string;
   staff?: boolean;
@@ -20,6 +22,14 @@ const NAV: NavItem[] = [
   { href: '/deals', label: 'Deals', icon: 'M3 5h5v14H3zM10 5h5v9h-5zM17 5h4v6h-4z', match: (p) => p.startsWith('/deals') },
   { href: '/contacts', label: 'Contacts', icon: 'M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM2 21v-1a6 6 0 0 1 6-6h2a6 6 0 0 1 6 6v1M17 4a4 4 0 0 1 0 7M22 21v-1a6 6 0 0 0-4-5.6', match: (p) => p.startsWith('/contacts') },
   { href: '/tasks', label: 'Tasks', icon: 'M4 4h16v16H4zM8 12l3 3 5-6', match: (p) => p.startsWith('/tasks') },
+  {
+    href: '/campaigns',
+    label: 'Campaigns',
+    short: 'Bulk',
+    icon: 'M3 10v4h3l6 4V6L6 10zM16 9a3 3 0 0 1 0 6M19 6a7 7 0 0 1 0 12',
+    staff: true,
+    match: (p) => p.startsWith('/campaigns') || p.startsWith('/templates'),
+  },
   { href: '/reports', label: 'Reports', icon: 'M3 20h18M6 20v-8M11 20V5M16 20v-11', staff: true, match: (p) => p.startsWith('/reports') },
   { href: '/settings', label: 'Settings', icon: 'M4 7h9M17 7h3M15 5v4M4 12h3M11 12h9M9 10v4M4 17h11M19 17h1M17 15v4', staff: true, match: (p) => p.startsWith('/settings') },
 ];
@@ -69,14 +79,19 @@ export function AppShell(props: { fill?: boolean; hideTabBar?: boolean; children
         <Show when={me.state === 'ready' && me()}>
           {(user) => (
             <>
-              <nav class="main-nav" aria-label="Main">
+              <nav class={`main-nav ${NAV.filter((n) => !n.staff || isStaff(user())).length > 7 ? 'many' : ''}`} aria-label="Main">
                 <For each={NAV.filter((n) => !n.staff || isStaff(user()))}>
                   {(n) => (
-                    <a href={n.href} class={n.match(location.pathname) ? 'active' : ''} aria-current={n.match(location.pathname) ? 'page' : undefined}>
+                    <a href={n.href} class={n.match(location.pathname) ? 'active' : ''} aria-current={n.match(location.pathname) ? 'page' : undefined} aria-label={n.short ? n.label : undefined}>
                       <svg class="nav-icon" viewBox="0 0 24 24" aria-hidden="true">
                         <path d={n.icon} />
                       </svg>
-                      <span>{n.label}</span>
+                      <span class={n.short ? 'nav-long' : undefined}>{n.label}</span>
+                      <Show when={n.short}>
+                        <span class="nav-short" aria-hidden="true">
+                          {n.short}
+                        </span>
+                      </Show>
                     </a>
                   )}
                 </For>

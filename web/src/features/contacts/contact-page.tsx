@@ -8,6 +8,7 @@ import { ErrorLine } from '../../ui/error-line';
 import type { Me } from '../auth/auth.api';
 import { forgetContactName } from '../deals/deals.api';
 import { fetchTeam } from '../inbox/inbox.api';
+import { ConsentSection } from '../consent/consent-section';
 import { ContactForm } from './contact-form';
 import { ContactMerge } from './contact-merge';
 import { ContactRelated } from './contact-related';
@@ -83,6 +84,10 @@ function ContactBody(props: { me: Me }) {
                 <button type="submit">Add</button>
               </form>
               <ErrorLine message={tags.error()} />
+            </section>
+            <section class="card" aria-labelledby="contact-consent">
+              <h2 id="contact-consent">Marketing consent</h2>
+              <ConsentSection contactId={c().id} refreshKey={version()} onChange={() => void refetch()} />
             </section>
             <section class="card" aria-labelledby="contact-details">
               <h2 id="contact-details">Details</h2>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Deal, Pipeline } from './deals.api';
-import { adjustTotals, dateInputToIso, dealDraft, dealPatch, defaultCurrency, formatMoney, fromMinor, initials, isoToDateInput, keepUnchanged, moveDeal, toMinor, type Columns } from './deals.models';
+import { adjustTotals, dateInputToIso, dealDraft, dealPatch, defaultCurrency, formatMinorTotals, formatMoney, fromMinor, initials, isoToDateInput, keepUnchanged, moveDeal, toMinor, type Columns } from './deals.models';
 
 const deal = (id: string, stageId: string, amount: string | null = null, currency: string | null = null): Deal => ({
   id, kind: 'deal', title: `Deal ${id}`, reference: null, amount, currency, pipelineId: 'pl_1', stageId, stage: { id: stageId, name: stageId, outcome: 'open' },
@@ -27,6 +27,10 @@ describe('money', () => {
     expect(formatMoney('10', 'USD', 'de-DE').replace(/\s/g, ' ')).toBe('10,00 $'); // ICU puts a no-break space there
     expect(formatMoney(null, 'EUR')).toBe('');
     expect(formatMoney('10', null)).toBe('');
+  });
+  it('formats per-currency sums kept in minor units', () => {
+    expect(formatMinorTotals([{ currency: 'EUR', amountMinor: 120050 }, { currency: 'JPY', amountMinor: 500 }], 'en-US')).toBe('€1,200.50 · ¥500');
+    expect(formatMinorTotals([])).toBe('');
   });
   it('adds and removes amounts from per-currency totals, dropping a currency at zero', () => {
     const totals = [{ currency: 'EUR', amount: '100.10' }];

@@ -192,3 +192,7 @@ export function keepUnchanged(prev: Columns, next: Columns): Columns {
     Object.entries(next).map(([id, col]) => [id, { ...col, deals: col.deals.map((d) => (old.has(d.id) && same(old.get(d.id)!, d) ? old.get(d.id)! : d)) }]),
   );
 }
+
+/** Per-currency sums in minor units in one line: "€1,200.50 · $3.00" ('' when none). */
+export const formatMinorTotals = (values: readonly { currency: string; amountMinor: number }[], locale?: string) =>
+  values.map((v) => formatMoney(fromMinor(v.amountMinor, v.currency), v.currency, locale)).join(' · ');

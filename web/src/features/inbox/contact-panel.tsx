@@ -2,6 +2,7 @@ import { ErrorLine } from '../../ui/error-line';
 import { A } from '@solidjs/router';
 import { createResource, createSignal, For, lazy, Show } from 'solid-js';
 import { ApiError } from '../../lib/api/client';
+import { ConsentSection } from '../consent/consent-section';
 import { addTag, fetchContactConversations, removeTag, updateContact, type Contact } from './inbox.api';
 
 // The deals part comes with the deals chunk, fetched when a contact panel first shows.
@@ -52,8 +53,6 @@ export function ContactPanel(props: { contact: FullContact; conversationId: stri
           <dt>Profile name</dt>
           <dd>{c().profileName}</dd>
         </Show>
-        <dt>Marketing</dt>
-        <dd>{c().marketingOptOut ? `Opted out${c().consent ? ` (${c().consent!.source})` : ''}` : 'Allowed'}</dd>
         <Show when={c().firstTouch}>
           {(ft) => (
             <>
@@ -85,6 +84,8 @@ export function ContactPanel(props: { contact: FullContact; conversationId: stri
         <input aria-label="New tag" placeholder="Add a tag" value={tag()} onInput={(e) => setTag(e.currentTarget.value)} />
         <button type="submit">Add</button>
       </form>
+      <h4>Marketing consent</h4>
+      <ConsentSection contactId={c().id} compact refreshKey={props.contact} onChange={props.onChange} />
       <A href={`/contacts/${c().id}`} class="small">
         Open contact page
       </A>

@@ -2,6 +2,7 @@ import { createResource, createSignal, For, Show } from 'solid-js';
 import { ApiError } from '../../lib/api/client';
 import { AppShell, StaffOnly } from '../../ui/app-shell';
 import { ErrorLine } from '../../ui/error-line';
+import { AdsTable } from './ads-table';
 import { ResponseTable, StagesTable, WonTable } from './report-tables';
 import { fetchReport } from './reports.api';
 import { reportRange } from './reports.models';
@@ -71,6 +72,10 @@ function ReportsBody() {
             <section class="card" aria-labelledby="won-title">
               <h2 id="won-title">Won by pipeline</h2>
               <WonTable rows={r().wonByPipeline} />
+            </section>
+            <section class="card" aria-labelledby="ads-title">
+              <h2 id="ads-title">Click-to-WhatsApp ads</h2>
+              <AdsTable days={days()} />
             </section>
           </>
         )}

@@ -20,3 +20,19 @@ export interface Report {
 
 /** The report over local calendar days `from`..`to` (the offset makes "a day" the viewer's day). */
 export const fetchReport = (range: { from: string; to: string; offset: number }) => api<Report>(`/reports?from=${range.from}&to=${range.to}&offset=${range.offset}`);
+
+/** One Click-to-WhatsApp ad (or other referral source) and what came of the conversations it started. */
+export interface AdRow {
+  sourceId: string;
+  sourceType: string | null;
+  headline: string | null;
+  sourceUrl: string | null;
+  contacts: number;
+  conversations: number;
+  replied: number;
+  dealsWon: number;
+  wonValue: { currency: string; amountMinor: number }[];
+}
+
+/** Ads that brought customers in the last `days` days. */
+export const fetchAdsReport = (days: number) => api<AdRow[]>(`/reports/ads?days=${days}`);

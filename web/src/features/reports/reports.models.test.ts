@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayToSeconds, formatAmount, formatMinutes, reportRange, volumeTotals } from './reports.models';
+import { adLabel, dayToSeconds, formatAmount, formatMinutes, reportRange, safeHref, volumeTotals } from './reports.models';
 
 describe('report models', () => {
   it('ranges over local calendar days ending today', () => {
@@ -23,5 +23,13 @@ describe('report models', () => {
   });
   it('places days at local midnight', () => {
     expect(dayToSeconds('2026-03-03')).toBe(new Date(2026, 2, 3).getTime() / 1000);
+  });
+  it('names ads and only links to web addresses', () => {
+    expect(adLabel({ headline: ' Spring sale ', sourceId: '123' })).toBe('Spring sale');
+    expect(adLabel({ headline: null, sourceId: '123' })).toBe('Ad 123');
+    expect(safeHref('https://fb.me/abc')).toBe('https://fb.me/abc');
+    expect(safeHref('javascript:alert(1)')).toBeNull();
+    expect(safeHref('not a url')).toBeNull();
+    expect(safeHref(null)).toBeNull();
   });
 });

@@ -38,3 +38,17 @@ export function dayToSeconds(day: string): number {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   return new Date(y, m - 1, d).getTime() / 1000;
 }
+
+/** How an ad is named in the table: its headline, else its id. */
+export const adLabel = (a: { headline: string | null; sourceId: string }) => a.headline?.trim() || `Ad ${a.sourceId}`;
+
+/** A link taken from a webhook (an ad's URL) only when it is http(s): never a javascript: or data: URL. */
+export function safeHref(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}

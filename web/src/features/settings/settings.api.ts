@@ -9,6 +9,10 @@ export interface ChannelInfo {
   status: string;
   statusReason: string | null;
   sandbox: boolean;
+  /** The WhatsApp Business Account the number belongs to (templates are per account). */
+  wabaId?: string | null;
+  /** Messages per second Meta allows this number (campaigns default to it). */
+  throughputPerSecond?: number;
   webhookUrl: string;
   verifyToken: string;
   lastWebhookAt: string | null;
@@ -52,6 +56,16 @@ export interface WorkspaceSettings {
   /** Workspace SLA targets in minutes, for conversations whose team has none (null: no target). */
   slaFirstResponseMinutes: number | null;
   slaResolutionMinutes: number | null;
+  /** Whole-message words that opt a customer out of (or back into) marketing. */
+  optOutKeywords: string[];
+  optInKeywords: string[];
+  /** Sent back after a keyword (null: no reply). */
+  optOutConfirmation: string | null;
+  optInConfirmation: string | null;
+  /** Opted-out contacts get no utility templates either. */
+  utilityNeedsConsent: boolean;
+  /** Meta's daily limit of unique contacts reached by templates (null: unlimited); campaigns wait when it is reached. */
+  messagingLimit: number | null;
 }
 export const fetchSettings = () => api<WorkspaceSettings>('/settings');
 export const updateSettings = (body: Partial<WorkspaceSettings>) => api<WorkspaceSettings>('/settings', { method: 'PATCH', body });

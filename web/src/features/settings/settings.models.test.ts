@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionLabel, auditChanges, auditValue, compactValue, fieldKey, parseMinutes, splitList } from './settings.models';
+import { actionLabel, auditChanges, auditValue, compactValue, consentForm, consentPatch, fieldKey, limitOption, optionLimit, parseMinutes, splitList } from './settings.models';
 
 describe('settings models', () => {
   it('derives custom field keys from labels', () => {
@@ -47,5 +47,16 @@ describe('settings models', () => {
     expect(auditValue(['usr_1', 'usr_2'], 'userIds', names)).toBe('Ana, Teo');
     expect(auditValue(42, 'amount', names)).toBe('42');
     expect(auditChanges(null, { assigneeId: 'usr_2' }, (v, k) => auditValue(v, k, names))).toEqual([{ key: 'assigneeId', after: 'Teo' }]);
+  });
+  it('reads and writes the consent keywords, confirmations and messaging limit', () => {
+    const form = consentForm({ optOutKeywords: ['STOP', 'PARAR'], optInKeywords: [], optOutConfirmation: null, optInConfirmation: 'Welcome back!', utilityNeedsConsent: true, messagingLimit: 2000 });
+    expect(form).toEqual({ optOutKeywords: 'STOP, PARAR', optInKeywords: '', optOutConfirmation: '', optInConfirmation: 'Welcome back!', utilityNeedsConsent: true, messagingLimit: '2000' });
+    expect(consentPatch({ ...form, optInKeywords: 'START, START , go', optOutConfirmation: '  ' })).toEqual({
+      patch: { optOutKeywords: ['STOP', 'PARAR'], optInKeywords: ['START', 'go'], optOutConfirmation: null, optInConfirmation: 'Welcome back!', utilityNeedsConsent: true, messagingLimit: 2000 },
+    });
+    expect(consentPatch({ ...form, optOutKeywords: ' , ' })).toEqual({ error: expect.stringContaining('at least one opt-out keyword') });
+    expect(consentPatch({ ...form, optInKeywords: 'x'.repeat(41) })).toEqual({ error: expect.stringContaining('too long') });
+    expect(consentForm({}).messagingLimit).toBe('unlimited');
+    expect([limitOption(null), limitOption(100_000), optionLimit('unlimited'), optionLimit('250')]).toEqual(['unlimited', '100000', null, 250]);
   });
 });

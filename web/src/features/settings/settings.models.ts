@@ -88,3 +88,56 @@ export function auditValue(value: unknown, key: string, names: ReadonlyMap<strin
   if (Array.isArray(value) && value.length && value.every((v) => typeof v === 'string' && names.has(v))) return compactValue(value.map((v: string) => names.get(v)));
   return compactValue(value);
 }
+
+/** Meta's messaging-limit tiers: unique customers a number may start conversations with per 24 hours. */
+export const MESSAGING_LIMITS: { value: number | null; label: string }[] = [
+  { value: 250, label: '250 a day' },
+  { value: 2000, label: '2 000 a day' },
+  { value: 10_000, label: '10 000 a day' },
+  { value: 100_000, label: '100 000 a day' },
+  { value: null, label: 'Unlimited' },
+];
+/** A limit as a select value ("unlimited" for none), and back. */
+export const limitOption = (limit: number | null | undefined) => (limit === null || limit === undefined ? 'unlimited' : String(limit));
+export const optionLimit = (option: string): number | null => (option === 'unlimited' ? null : Number(option));
+
+/** The consent part of the workspace form: keyword lists as typed text, confirmations ('' = none). */
+export interface ConsentForm {
+  optOutKeywords: string;
+  optInKeywords: string;
+  optOutConfirmation: string;
+  optInConfirmation: string;
+  utilityNeedsConsent: boolean;
+  messagingLimit: string;
+}
+
+/** The form state for the stored settings. */
+export function consentForm(s: { optOutKeywords?: string[]; optInKeywords?: string[]; optOutConfirmation?: string | null; optInConfirmation?: string | null; utilityNeedsConsent?: boolean; messagingLimit?: number | null }): ConsentForm {
+  return {
+    optOutKeywords: (s.optOutKeywords ?? []).join(', '),
+    optInKeywords: (s.optInKeywords ?? []).join(', '),
+    optOutConfirmation: s.optOutConfirmation ?? '',
+    optInConfirmation: s.optInConfirmation ?? '',
+    utilityNeedsConsent: s.utilityNeedsConsent ?? false,
+    messagingLimit: limitOption(s.messagingLimit),
+  };
+}
+
+/** The PATCH fields for the form, or an error to show (an opt-out keyword must remain: customers need a way out). */
+export function consentPatch(f: ConsentForm): { patch: { optOutKeywords: string[]; optInKeywords: string[]; optOutConfirmation: string | null; optInConfirmation: string | null; utilityNeedsConsent: boolean; messagingLimit: number | null } } | { error: string } {
+  const optOut = [...new Set(splitList(f.optOutKeywords))];
+  if (!optOut.length) return { error: 'Keep at least one opt-out keyword: customers must always have a way to stop messages.' };
+  const long = [...optOut, ...splitList(f.optInKeywords)].find((k) => k.length > 40);
+  if (long) return { error: `“${long.slice(0, 20)}…” is too long for a keyword (40 characters at most).` };
+  const text = (v: string) => (v.trim() ? v.trim() : null);
+  return {
+    patch: {
+      optOutKeywords: optOut,
+      optInKeywords: [...new Set(splitList(f.optInKeywords))],
+      optOutConfirmation: text(f.optOutConfirmation),
+      optInConfirmation: text(f.optInConfirmation),
+      utilityNeedsConsent: f.utilityNeedsConsent,
+      messagingLimit: optionLimit(f.messagingLimit),
+    },
+  };
+}

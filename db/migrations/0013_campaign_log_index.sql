@@ -1,0 +1,1 @@
+CREATE INDEX `campaign_recipients_position_idx` ON `campaign_recipients` (`campaign_id`,`position`);
