@@ -79,7 +79,7 @@ describe.skipIf(!hasBrowser)('templates and campaigns in a real browser (sandbox
     await press(templateTest.getByRole('button', { name: 'Send test' }));
     await templateTest.getByRole('status', { name: 'Test results' }).filter({ hasText: testNumber.replace(/ /g, '') }).waitFor();
     await fitsWidth(page);
-    await shot('template');
+    await shot('template-mapping');
 
     // A contact who opts out on the contact page is suppressed from campaigns.
     const optOut = `Opt Out ${vp.name}`;

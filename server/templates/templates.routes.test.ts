@@ -287,6 +287,29 @@ describe('template test send', () => {
     expect(detail.testSentAt).toBe(new Date(t.clock.now()).toISOString());
   });
 
+  it('fills a conversation send from values per slot, the stored mapping supplying the rest, and shows the rendered text', async () => {
+    const { t, sim, owner, sync, idOf, runSends } = await setup();
+    await sync();
+    const id = await idOf('welcome_offer');
+    const mapping = { params: { 'header.1': { source: 'contact', field: 'first_name', fallback: 'friend' }, 'button.0': { source: 'fixed', value: 'abc123' }, 'button.1': { source: 'fixed', value: 'WELCOME15' } } };
+    expect((await t.request(`/api/v1/templates/${id}/mapping`, { method: 'PUT', cookie: owner.cookie, body: mapping })).status).toBe(200);
+    const send = (values: Record<string, string>) => t.request('/api/v1/messages', { cookie: owner.cookie, body: { to: '+14155550133', type: 'template', template: { name: 'welcome_offer', language: 'en', values } } });
+    const res = await send({ 'body.1': '20%' });
+    const { data } = await res.json();
+    expect(res.status).toBe(202);
+    expect(data.text).toMatch(/20%/);
+    await runSends();
+    expect((sim.sent[0]!.body.template as { components: unknown[] }).components).toEqual([
+      { type: 'header', parameters: [{ type: 'text', text: 'friend' }] },
+      { type: 'body', parameters: [{ type: 'text', text: '20%' }] },
+      { type: 'button', index: '0', sub_type: 'url', parameters: [{ type: 'text', text: 'abc123' }] },
+      { type: 'button', index: '1', sub_type: 'copy_code', parameters: [{ type: 'coupon_code', coupon_code: 'WELCOME15' }] },
+    ]);
+    // A value no mapping supplies is named, not sent to Meta to fail there.
+    const missing = await send({});
+    expect([missing.status, (await missing.json()).error.code]).toEqual([422, 'templates.missing_value']);
+  });
+
   it('sends a media header as the uploaded WhatsApp media id', async () => {
     const { t, sim, owner, sync, idOf, runSends } = await setup();
     await sync();

@@ -21,6 +21,10 @@ export const messageBody = z.discriminatedUnion('type', [
       name: z.string().min(1).max(512),
       language: z.string().min(2).max(15),
       components: z.array(z.record(z.string(), z.unknown())).max(20).optional(),
+      /** Instead of components: a value per slot id (`body.1`, `header.1`, `button.0`…); the template's mapping fills the rest. */
+      values: z.record(z.string().max(64), z.string().max(2000)).optional(),
+      /** A media header: a Parley media id uploaded for this number. */
+      headerMediaId: z.string().min(1).max(64).optional(),
     }),
   }),
   z.object({

@@ -12,7 +12,7 @@ import { badRequest, notFound, unprocessable } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { needsOpenWindow, outboundText } from './outbound.build.js';
 import { assertMayReceiveTemplate } from '../../consent/consent.usecases.js';
-import { assertTemplateSendOk } from '../../templates/templates.usecases.js';
+import { prepareTemplateSend } from '../../templates/templates.usecases.js';
 import type { MessageBody } from './outbound.schemas.js';
 
 export const SEND_MESSAGE_QUEUE = 'whatsapp.send-message';
@@ -44,11 +44,19 @@ export function queueOutboundMessage(deps: OutboundDeps, input: QueueInput): { m
   const channel = deps.channels.byId(conv.channelId);
   if (!channel) throw notFound('channels.not_found', 'The conversation’s channel no longer exists.');
   assertChannelCanSend(channel);
-  if (input.body.type === 'template') {
-    const { name, language, components } = input.body.template;
+  let body = input.body;
+  let text = outboundText(body);
+  if (body.type === 'template') {
+    const { name, language, components, values, headerMediaId } = body.template;
     assertMayReceiveTemplate(db, { contactId: conv.contactId, wabaId: channel.wabaId, name, language });
     // Without a WABA id Parley has never synced this channel's templates, so there is nothing to check against.
-    if (channel.wabaId) assertTemplateSendOk(db, { wabaId: channel.wabaId, name, language, components });
+    if (channel.wabaId) {
+      const ready = prepareTemplateSend(db, { wabaId: channel.wabaId, name, language, components, values, headerMediaId, contactId: conv.contactId, channelId: channel.id });
+      body = { type: 'template', template: { name, language, ...(ready.components && { components: ready.components as Record<string, unknown>[] }) } };
+      text = ready.text;
+    } else if (values || headerMediaId) {
+      throw unprocessable('templates.not_found', 'This WhatsApp number has no synced templates to fill values into; send components instead.');
+    }
   }
   if (needsOpenWindow(input.body) && !(conv.windowExpiresAt && conv.windowExpiresAt > now)) {
     throw unprocessable(
@@ -78,15 +86,15 @@ export function queueOutboundMessage(deps: OutboundDeps, input: QueueInput): { m
     }
   }
 
-  const { type: _type, ...fields } = input.body;
+  const { type: _type, ...fields } = body;
   const row: MessageRow = {
     id: newId('msg'),
     conversationId: conv.id,
     contactId: conv.contactId,
     channelId: channel.id,
     direction: 'outbound',
-    type: input.body.type,
-    text: outboundText(input.body),
+    type: body.type,
+    text,
     status: 'queued',
     waMessageId: null,
     timestamp: now,
