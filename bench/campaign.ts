@@ -3,10 +3,7 @@
 // send rate against the configured one, and Parley's CPU per message against a bare client's per send.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Hono } from 'hono';
-import { createSimulator } from '../server/whatsapp/simulator/simulator.js';
-import { listen } from '../server/whatsapp/simulator/simulator.testkit.js';
-import { freePort, startServer, waitForOk } from '../test/server-process.js';
+import { startLiveParley } from '../test/live-parley.js';
 
 const { values } = parseArgs({ options: { recipients: { type: 'string', default: '10000' }, rate: { type: 'string', default: '80' } } });
 const N = Number(values.recipients);
@@ -25,38 +22,27 @@ function cpuMs(pid: number): number {
 const number = (i: number) => `1202${String(5_000_000 + i).padStart(7, '0')}`;
 
 async function main() {
-  const port = await freePort();
-  const holder = new Hono();
-  const sim = createSimulator({ ...WA, ...SECRET, webhookUrl: `http://127.0.0.1:${port}/webhooks/whatsapp`, publicBaseUrl: () => simServer.url, statusDelaysMs: { sent: 20, delivered: 200, read: 1000 } });
-  sim.templates.push({
-    name: 'bench_offer',
-    parameter_format: 'POSITIONAL',
-    components: [{ type: 'BODY', text: 'Hi {{1}}, 10% off this weekend.' }],
-    language: 'en',
-    status: 'APPROVED',
-    category: 'MARKETING',
-    id: '990011223355',
+  const live = await startLiveParley({
+    wa: WA,
+    secrets: SECRET,
+    admin: ADMIN,
+    env: { LOG_LEVEL: 'warn' },
+    simulator: { statusDelaysMs: { sent: 20, delivered: 200, read: 1000 } },
+    prepare: (s) =>
+      s.templates.push({
+        name: 'bench_offer',
+        parameter_format: 'POSITIONAL',
+        components: [{ type: 'BODY', text: 'Hi {{1}}, 10% off this weekend.' }],
+        language: 'en',
+        status: 'APPROVED',
+        category: 'MARKETING',
+        id: '990011223355',
+      }),
   });
-  holder.route('/', sim.app);
-  const simServer = await listen(holder.fetch);
-  const parley = await startServer({
-    PORT: String(port),
-    LOG_LEVEL: 'warn',
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
-    WA_PHONE_NUMBER_ID: WA.phoneNumberId,
-    WA_WABA_ID: WA.wabaId,
-    WA_ACCESS_TOKEN: SECRET.accessToken,
-    WA_APP_SECRET: SECRET.appSecret,
-    WA_VERIFY_TOKEN: SECRET.verifyToken,
-    WA_GRAPH_URL: simServer.url,
-  });
+  const { sim, parley } = live;
   try {
-    await waitForOk(`${parley.url}/readyz`, 20_000);
-    const login = await fetch(`${parley.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: parley.url }, body: JSON.stringify(ADMIN) });
-    const cookie = /parley_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
     const api = async (path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST') => {
-      const res = await fetch(`${parley.url}/api/v1${path}`, { method, headers: { cookie, origin: parley.url, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await live.api(path, { method, body });
       const json = (await res.json()) as any;
       if (res.status >= 400) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
       return json.data;
@@ -101,7 +87,7 @@ async function main() {
 
     // Baseline: the same number of template sends posted by a bare client, as fast as it goes.
     const body = JSON.stringify({ messaging_product: 'whatsapp', to: '+14155550998', type: 'template', template: { name: 'bench_offer', language: { code: 'en' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Ana' }] }] } });
-    const url = `${simServer.url}/v24.0/${WA.phoneNumberId}/messages`;
+    const url = `${live.simUrl}/v24.0/${WA.phoneNumberId}/messages`;
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     for (let i = 0; i < N; i += 16) {
@@ -126,9 +112,7 @@ async function main() {
     for (const r of rows) process.stdout.write(`${r[0]!.padEnd(w)}  ${r[1]!.padStart(18)}  ${r[2]}\n`);
     if (achieved > RATE) process.exitCode = 1;
   } finally {
-    sim.stop();
-    await parley.stop();
-    await simServer.close();
+    await live.close();
   }
 }
 

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Hono } from 'hono';
-import { createSimulator, type Simulator } from '../server/whatsapp/simulator/simulator.js';
-import { listen } from '../server/whatsapp/simulator/simulator.testkit.js';
-import { bodyOf, freePort, startServer, waitForOk, type ServerProcess } from './server-process.js';
+import { startLiveParley, type LiveParley } from './live-parley.js';
+import { bodyOf } from './server-process.js';
 
 // A 1 000-recipient campaign through the real server process, with the simulator as Meta over real HTTP,
 // and a kill -9 in the middle of sending.
@@ -16,19 +14,8 @@ const number = (i: number) => `1202555${String(10_000 + i).slice(1)}`;
 const FAIL_ASYNC = [3, 150, 700, 777, 998].map(number);
 const FAIL_SYNC = [10, 900].map(number);
 
-let sim: Simulator;
-let simServer: { url: string; close(): Promise<void> };
-let parley: ServerProcess;
-let env: Record<string, string>;
-let cookie = '';
-
-async function api(path: string, init: { method?: string; body?: unknown } = {}) {
-  return fetch(`${parley.url}/api/v1${path}`, {
-    method: init.method ?? (init.body !== undefined ? 'POST' : 'GET'),
-    headers: { cookie, origin: parley.url, ...(init.body !== undefined && { 'content-type': 'application/json' }) },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-}
+let live: LiveParley;
+const api = (path: string, init: { method?: string; body?: unknown } = {}) => live.api(path, init);
 
 async function eventually<T>(read: () => Promise<T> | T, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
   const start = Date.now();
@@ -40,52 +27,32 @@ async function eventually<T>(read: () => Promise<T> | T, ok: (v: T) => boolean, 
   }
 }
 
-async function boot(dataDir?: string) {
-  parley = await startServer(env, dataDir);
-  await waitForOk(`${parley.url}/readyz`, 20_000);
-  const login = await fetch(`${parley.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: parley.url }, body: JSON.stringify(ADMIN) });
-  cookie = /parley_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
-}
-
 /** Campaign sends Meta accepted (the test send and rejected sends left out). */
-const campaignSends = () => sim.sent.filter((s) => s.type === 'template' && s.to !== TEST_NUMBER && s.error === null);
+const campaignSends = () => live.sim.sent.filter((s) => s.type === 'template' && s.to !== TEST_NUMBER && s.error === null);
 
 beforeAll(async () => {
-  const port = await freePort();
-  const holder = new Hono();
-  sim = createSimulator({ ...WA, ...SECRET, webhookUrl: `http://127.0.0.1:${port}/webhooks/whatsapp`, publicBaseUrl: () => simServer.url, statusDelaysMs: { sent: 10, delivered: 30, read: 60 } });
-  sim.templates.push({
-    name: 'weekend_offer',
-    parameter_format: 'POSITIONAL',
-    components: [{ type: 'BODY', text: 'Hi {{1}}, 10% off everything this weekend.', example: { body_text: [['Ana']] } }, { type: 'FOOTER', text: 'Reply STOP to opt out' }],
-    language: 'en',
-    status: 'APPROVED',
-    category: 'MARKETING',
-    id: '990011223344',
+  live = await startLiveParley({
+    wa: WA,
+    secrets: SECRET,
+    admin: ADMIN,
+    simulator: { statusDelaysMs: { sent: 10, delivered: 30, read: 60 } },
+    prepare: (sim) => {
+      sim.templates.push({
+        name: 'weekend_offer',
+        parameter_format: 'POSITIONAL',
+        components: [{ type: 'BODY', text: 'Hi {{1}}, 10% off everything this weekend.', example: { body_text: [['Ana']] } }, { type: 'FOOTER', text: 'Reply STOP to opt out' }],
+        language: 'en',
+        status: 'APPROVED',
+        category: 'MARKETING',
+        id: '990011223344',
+      });
+      for (const n of FAIL_ASYNC) sim.faults.errorsByRecipient.set(n, { code: 131026, mode: 'async' });
+      for (const n of FAIL_SYNC) sim.faults.errorsByRecipient.set(n, { code: 131049, mode: 'sync' });
+    },
   });
-  for (const n of FAIL_ASYNC) sim.faults.errorsByRecipient.set(n, { code: 131026, mode: 'async' });
-  for (const n of FAIL_SYNC) sim.faults.errorsByRecipient.set(n, { code: 131049, mode: 'sync' });
-  holder.route('/', sim.app);
-  simServer = await listen(holder.fetch);
-  env = {
-    PORT: String(port),
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
-    WA_PHONE_NUMBER_ID: WA.phoneNumberId,
-    WA_WABA_ID: WA.wabaId,
-    WA_ACCESS_TOKEN: SECRET.accessToken,
-    WA_APP_SECRET: SECRET.appSecret,
-    WA_VERIFY_TOKEN: SECRET.verifyToken,
-    WA_GRAPH_URL: simServer.url,
-  };
-  await boot();
 }, 60_000);
 
-afterAll(async () => {
-  sim?.stop();
-  await parley?.stop();
-  await simServer?.close();
-});
+afterAll(() => live?.close());
 
 describe('a campaign end to end (real process + simulator)', () => {
   it('sends 1 000 recipients at the set rate, survives kill -9 without sending anyone twice, and reports what the log says', async () => {
@@ -106,10 +73,10 @@ describe('a campaign end to end (real process + simulator)', () => {
 
     // Mid-send: the process dies without warning, and comes back on the same data directory.
     await eventually(() => campaignSends().length, (n) => n >= 400);
-    parley.proc.kill('SIGKILL');
-    await parley.exited;
+    live.parley.proc.kill('SIGKILL');
+    await live.parley.exited;
     const sentBeforeKill = campaignSends();
-    await boot(parley.dataDir);
+    await live.restart();
 
     const finished = await eventually(
       async () => (await bodyOf(api(`/campaigns/${id}`))).data,
@@ -131,8 +98,8 @@ describe('a campaign end to end (real process + simulator)', () => {
     expect(rate).toBeGreaterThan(RATE * 0.7);
 
     // A few customers answer, one says STOP; let the status webhooks settle.
-    await sim.customer.sendText({ from: number(1), name: 'Customer 1', text: 'Is it for shoes too?' });
-    await sim.customer.sendText({ from: number(2), name: 'Customer 2', text: 'STOP' });
+    await live.sim.customer.sendText({ from: number(1), name: 'Customer 1', text: 'Is it for shoes too?' });
+    await live.sim.customer.sendText({ from: number(2), name: 'Customer 2', text: 'STOP' });
     await eventually(async () => (await bodyOf(api(`/campaigns/${id}/report`))).data.counts, (c) => c.replied >= 2 && c.optedOut >= 1);
 
     // Failures are recorded with Meta's reason.

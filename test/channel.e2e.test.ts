@@ -1,28 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Hono } from 'hono';
-import { createSimulator, type Simulator } from '../server/whatsapp/simulator/simulator.js';
-import { listen } from '../server/whatsapp/simulator/simulator.testkit.js';
-import { bodyOf, freePort, startServer, waitForOk, type ServerProcess } from './server-process.js';
+import type { Simulator } from '../server/whatsapp/simulator/simulator.js';
+import { startLiveParley, type LiveParley } from './live-parley.js';
+import { bodyOf, type ServerProcess } from './server-process.js';
 
 // The real server process in live mode, with the simulator standing in for Meta over real HTTP.
 const WA = { phoneNumberId: '106540352242922', wabaId: '102290129340398', displayPhoneNumber: '15550783881' };
 const SECRET = { accessToken: 'EAAG-e2e-token', appSecret: 'e2e-app-secret', verifyToken: 'e2e-verify-token' };
 const ADMIN = { email: 'owner@shop.example', password: 'e2e-owner-password' };
 
+let live: LiveParley;
 let sim: Simulator;
-let simServer: { url: string; close(): Promise<void> };
 let parley: ServerProcess;
-let cookie = '';
-
-async function api(path: string, init: { method?: string; body?: unknown; form?: FormData; headers?: Record<string, string> } = {}) {
-  const headers: Record<string, string> = { cookie, origin: parley.url, ...init.headers };
-  if (init.body !== undefined) headers['content-type'] = 'application/json';
-  return fetch(`${parley.url}/api/v1${path}`, {
-    method: init.method ?? (init.body !== undefined || init.form ? 'POST' : 'GET'),
-    headers,
-    body: init.form ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
-  });
-}
+const api = (path: string, init: { method?: string; body?: unknown; form?: FormData; headers?: Record<string, string> } = {}) => live.api(path, init);
 
 async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
   const start = Date.now();
@@ -41,32 +30,11 @@ const conversationOf = async (waId: string) => {
 const messagesOf = async (conversationId: string) => (await bodyOf(await api(`/conversations/${conversationId}/messages`))).data;
 
 beforeAll(async () => {
-  const port = await freePort();
-  const holder = new Hono();
-  sim = createSimulator({ ...WA, ...SECRET, webhookUrl: `http://127.0.0.1:${port}/webhooks/whatsapp`, publicBaseUrl: () => `${simServer.url}`, statusDelaysMs: { sent: 20, delivered: 60, read: 120 } });
-  holder.route('/', sim.app);
-  simServer = await listen(holder.fetch);
-  parley = await startServer({
-    PORT: String(port),
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
-    WA_PHONE_NUMBER_ID: WA.phoneNumberId,
-    WA_WABA_ID: WA.wabaId,
-    WA_ACCESS_TOKEN: SECRET.accessToken,
-    WA_APP_SECRET: SECRET.appSecret,
-    WA_VERIFY_TOKEN: SECRET.verifyToken,
-    WA_GRAPH_URL: simServer.url,
-  });
-  await waitForOk(`${parley.url}/readyz`);
-  const login = await fetch(`${parley.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: parley.url }, body: JSON.stringify(ADMIN) });
-  cookie = /parley_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
+  live = await startLiveParley({ wa: WA, secrets: SECRET, admin: ADMIN, simulator: { statusDelaysMs: { sent: 20, delivered: 60, read: 120 } } });
+  ({ sim, parley } = live);
 }, 60_000);
 
-afterAll(async () => {
-  sim?.stop();
-  await parley?.stop();
-  await simServer?.close();
-});
+afterAll(() => live?.close());
 
 describe('channel core end to end (real process + simulator)', () => {
   it('answers the verify handshake only with the right token', async () => {

@@ -4,7 +4,7 @@ import { conversations } from '../../db/schema/inbox.js';
 import type { AppDeps } from '../deps.js';
 import { getContact } from '../contacts/contacts.repository.js';
 import { getOrCreateConversation } from '../inbox/conversations.repository.js';
-import { getMessageByIdempotencyKey, insertMessage, type MessageRow } from '../inbox/messages.repository.js';
+import { getMessageByIdempotencyKey, insertMessage, outboundMessageRow } from '../inbox/messages.repository.js';
 import { RetryLaterError, type JobContext } from '../jobs/jobs.worker.js';
 import { AppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
@@ -218,34 +218,17 @@ function releaseRecipient(deps: DispatchDeps, campaign: CampaignRow, shapes: Map
   }
   const conv = getOrCreateConversation(db, contactId, campaign.channelId, now);
   const fresh = conv.createdAt === now && conv.lastInboundAt === null && conv.lastOutboundAt === null;
-  const message: MessageRow = {
-    id: newId('msg'),
+  const message = outboundMessageRow({
     conversationId: conv.id,
     contactId,
     channelId: campaign.channelId,
-    direction: 'outbound',
     type: 'template',
     text: send.preview.body,
-    status: 'queued',
-    waMessageId: null,
-    timestamp: now,
     content: JSON.stringify({ template: { name: template.name, language: template.language, components: send.components }, campaignId: campaign.id }),
-    mediaId: null,
-    replyToWaId: null,
-    forwarded: false,
-    frequentlyForwarded: false,
-    referral: null,
-    errorCode: null,
-    errorTitle: null,
-    errorDetails: null,
-    pricing: null,
     authorId: campaign.createdBy,
     idempotencyKey: `campaign:${campaign.id}:${contactId}`,
-    editedAt: null,
-    revokedAt: null,
-    createdAt: now,
-    updatedAt: now,
-  };
+    at: now,
+  });
   if (!insertMessage(db, message)) {
     // Released before under another state (should not happen): link what exists, never send twice.
     const existing = getMessageByIdempotencyKey(db, message.idempotencyKey!);

@@ -3,12 +3,39 @@ import { prepared, type Db } from '../../db/client.js';
 import { messageReactions, messages, messageStatusEvents, type MessageStatus } from '../../db/schema/inbox.js';
 import { media } from '../../db/schema/whatsapp.js';
 import { toIso } from '../lib/clock.js';
+import { newId } from '../lib/ids.js';
 import { nextStatus } from './message-status.models.js';
 
 export type MessageRow = typeof messages.$inferSelect;
 export type MediaRow = typeof media.$inferSelect;
 
 const MESSAGE_COLUMNS = Object.entries(getTableColumns(messages)).map(([key, col]) => [key as keyof MessageRow, col.name] as const);
+
+/** A new outbound message row, `queued`, with every optional column empty unless given. */
+export function outboundMessageRow(m: Pick<MessageRow, 'conversationId' | 'contactId' | 'channelId' | 'type' | 'text' | 'content' | 'authorId' | 'idempotencyKey'> & Partial<MessageRow> & { at: number }): MessageRow {
+  const { at, ...given } = m;
+  return {
+    id: newId('msg'),
+    direction: 'outbound',
+    status: 'queued',
+    waMessageId: null,
+    timestamp: at,
+    mediaId: null,
+    replyToWaId: null,
+    forwarded: false,
+    frequentlyForwarded: false,
+    referral: null,
+    errorCode: null,
+    errorTitle: null,
+    errorDetails: null,
+    pricing: null,
+    editedAt: null,
+    revokedAt: null,
+    createdAt: at,
+    updatedAt: at,
+    ...given,
+  };
+}
 
 /** Inserts a message unless (channel, wamid) exists; true when it was new. A prepared raw statement: hot path. */
 export function insertMessage(db: Db, row: MessageRow): boolean {

@@ -7,9 +7,8 @@ import type { Channel } from '../../channels/channels.repository.js';
 import { findContactByPhone, findOrCreateContact, getContact, type ContactRow } from '../../contacts/contacts.repository.js';
 import { normalizePhone, waIdFromPhone } from '../../contacts/contacts.phone.js';
 import { getConversation, getOrCreateConversation, noteOutbound, type ConversationRow } from '../../inbox/conversations.repository.js';
-import { getMessage, getMessageByIdempotencyKey, insertMessage, setReaction, type MessageRow } from '../../inbox/messages.repository.js';
+import { getMessage, getMessageByIdempotencyKey, insertMessage, outboundMessageRow, setReaction, type MessageRow } from '../../inbox/messages.repository.js';
 import { badRequest, notFound, unprocessable } from '../../lib/errors.js';
-import { newId } from '../../lib/ids.js';
 import { needsOpenWindow, outboundText } from './outbound.build.js';
 import { assertMayReceiveTemplate } from '../../consent/consent.usecases.js';
 import { prepareTemplateSend } from '../../templates/templates.usecases.js';
@@ -87,34 +86,19 @@ export function queueOutboundMessage(deps: OutboundDeps, input: QueueInput): { m
   }
 
   const { type: _type, ...fields } = body;
-  const row: MessageRow = {
-    id: newId('msg'),
+  const row = outboundMessageRow({
     conversationId: conv.id,
     contactId: conv.contactId,
     channelId: channel.id,
-    direction: 'outbound',
     type: body.type,
     text,
-    status: 'queued',
-    waMessageId: null,
-    timestamp: now,
     content: JSON.stringify({ ...fields, ...(reactionTarget && { reactionTargetWaId: reactionTarget.waMessageId }) }),
     mediaId,
     replyToWaId,
-    forwarded: false,
-    frequentlyForwarded: false,
-    referral: null,
-    errorCode: null,
-    errorTitle: null,
-    errorDetails: null,
-    pricing: null,
     authorId: input.authorId,
     idempotencyKey: input.idempotencyKey ?? null,
-    editedAt: null,
-    revokedAt: null,
-    createdAt: now,
-    updatedAt: now,
-  };
+    at: now,
+  });
   inTransaction(db, () => {
     insertMessage(db, row);
     noteOutbound(db, conv.id, now);
