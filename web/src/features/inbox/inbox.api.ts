@@ -1,4 +1,5 @@
 import { api, apiPage } from '../../lib/api/client';
+import type { Template as TemplateDefinition } from '../templates/templates.api';
 
 export interface Contact {
   id: string;
@@ -90,14 +91,16 @@ export interface Teammate {
   role: string;
 }
 
-export interface Template {
-  id: string;
+/** An approved template as the picker uses it: Meta's components, the slots a send fills, the stored mapping. */
+export type Template = TemplateDefinition;
+
+/** A template send by values: `values` per slot id (empty ones left out), the template's mapping filling the rest for the contact. */
+export interface TemplateSend {
   name: string;
   language: string;
-  category: string | null;
-  status: string;
-  components: { type: string; text?: string; format?: string }[];
-  bodyParameters: string[];
+  values: Record<string, string>;
+  /** A media header chosen for this send (a Parley media id); without it the mapping's media is used. */
+  headerMediaId?: string | null;
 }
 
 export interface SearchResult {
@@ -145,18 +148,14 @@ export const search = (q: string) => api<SearchResult>(`/search?q=${encodeURICom
 export const retryMessage = (id: string) => api<{ id: string }>(`/messages/${id}/retry`, { method: 'POST' });
 export const addTag = (contactId: string, tag: string) => api<Contact>(`/contacts/${contactId}/tags`, { method: 'POST', body: { tag } });
 export const removeTag = (contactId: string, tag: string) => api<Contact>(`/contacts/${contactId}/tags/${encodeURIComponent(tag)}`, { method: 'DELETE' });
-export const sendTemplate = (conversationId: string, t: Template, values: string[]) =>
+export const sendTemplate = (conversationId: string, t: TemplateSend) =>
   api<Message>(`/conversations/${conversationId}/messages`, {
     method: 'POST',
-    body: {
-      type: 'template',
-      template: {
-        name: t.name,
-        language: t.language,
-        components: values.length ? [{ type: 'body', parameters: values.map((text) => ({ type: 'text', text })) }] : undefined,
-      },
-    },
+    body: { type: 'template', template: { name: t.name, language: t.language, values: t.values, ...(t.headerMediaId && { headerMediaId: t.headerMediaId }) } },
   });
+/** Who a template goes to in a conversation: the contact (for the preview's values) and their language. */
+export const fetchTemplateRecipient = (conversationId: string) =>
+  fetchConversation(conversationId).then((c) => ({ contactId: c.contactId, language: (c.contact as (Contact & { language?: string | null }) | null)?.language ?? null }));
 export const fetchContactConversations = (contactId: string) => page<Conversation>(`/conversations?contactId=${encodeURIComponent(contactId)}`).then((p) => p.data);
 
 export interface CannedReply {

@@ -1,3 +1,6 @@
+import type { Slot, SlotMapping, TemplatePreview } from '../templates/templates.api';
+import { CONTACT_FIELDS, DEAL_FIELDS, isMediaSlot } from '../templates/templates.models';
+
 /** "23h 14m left", "12m left", or null once the 24-hour window has closed. */
 export function windowLeft(expiresAt: string | null, now: number): string | null {
   if (!expiresAt) return null;
@@ -66,14 +69,6 @@ export function timeline<M extends { timestamp: string }, N extends { createdAt:
   return out;
 }
 
-/** A template's body with `{{n}}` filled from `values` (empty ones stay visible as the placeholder). */
-export function renderTemplateBody(text: string, params: string[], values: string[]): string {
-  return text.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (whole, name: string) => {
-    const v = values[params.indexOf(name)];
-    return v ? v : whole;
-  });
-}
-
 export function formatSize(bytes: number | null): string {
   if (bytes === null) return '';
   if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -118,4 +113,177 @@ export function slaBadge(
   const left = due - now;
   if (left <= 0) return breached;
   return { label: `${reply !== null ? 'Reply' : 'Resolve'} in ${formatDuration(left)}`, breached: false, soon: left <= 15 * 60_000 };
+}
+
+/* ---------- Sending a template from the inbox (outside the 24-hour window) ---------- */
+
+/** What the picker needs of a template: its name and language, Meta's components, its slots and mapping. */
+export interface PickableTemplate {
+  id: string;
+  name: string;
+  language: string;
+  components: { type: string; format?: string; text?: string; buttons?: { type: string; text?: string; url?: string }[] }[];
+  slots?: Slot[];
+  mapping?: { params: Record<string, SlotMapping>; headerMediaId?: string | null } | null;
+}
+
+/** One template name with every language it is approved in (sorted by language code). */
+export interface TemplateGroup<T> {
+  name: string;
+  templates: T[];
+}
+
+/** Approved templates grouped by name (sorted by name), each with its languages. */
+export function groupTemplates<T extends { name: string; language: string }>(list: readonly T[]): TemplateGroup<T>[] {
+  const byName = new Map<string, T[]>();
+  for (const t of list) byName.set(t.name, [...(byName.get(t.name) ?? []), t]);
+  return [...byName.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, templates]) => ({ name, templates: templates.slice().sort((a, b) => a.language.localeCompare(b.language)) }));
+}
+
+/** "order_update (en)", "spring_promo (en, pt_BR)": the name with the languages it exists in. */
+export const templateGroupLabel = (g: TemplateGroup<{ language: string }>) => `${g.name} (${g.templates.map((t) => t.language).join(', ')})`;
+
+const normLang = (l: string) => l.trim().toLowerCase().replace(/-/g, '_');
+const baseLang = (l: string) => normLang(l).split('_')[0]!;
+
+/**
+ * The language to offer first, like the server picks it: the contact's exact language (pt_BR), else the
+ * plain base language (pt), else a sibling region (pt_PT), else the first available. Case and -/_ insensitive.
+ */
+export function preferredLanguage(available: readonly string[], contactLanguage: string | null | undefined): string | undefined {
+  const first = available[0];
+  if (!contactLanguage?.trim()) return first;
+  const wanted = normLang(contactLanguage);
+  const base = baseLang(wanted);
+  return available.find((l) => normLang(l) === wanted) ?? available.find((l) => normLang(l) === base) ?? available.find((l) => baseLang(l) === base) ?? first;
+}
+
+/** One field the agent can fill: a header or body variable, a link ending, a coupon code, a reply payload, a location. */
+export interface SlotInput {
+  id: string;
+  kind: Slot['kind'];
+  label: string;
+  /** Quick-reply payloads: WhatsApp sends the button text back when left empty. */
+  optional: boolean;
+  example?: string;
+  /** For a link button: the fixed start of the URL the value is appended to. */
+  prefix?: string;
+}
+
+const buttonsOfTemplate = (t: Pick<PickableTemplate, 'components'>) => t.components.find((c) => c.type.toUpperCase() === 'BUTTONS')?.buttons ?? [];
+
+/** The inputs a template needs, in the order the customer reads them (media headers are chosen as files, not typed). */
+export function slotInputs(t: Pick<PickableTemplate, 'components' | 'slots'>): SlotInput[] {
+  const buttons = buttonsOfTemplate(t);
+  return (t.slots ?? [])
+    .filter((s) => !isMediaSlot(s))
+    .map((s) => {
+      const n = (s.buttonIndex ?? 0) + 1;
+      const button = s.buttonIndex === undefined ? undefined : buttons[s.buttonIndex];
+      const base = { id: s.id, kind: s.kind, optional: s.kind === 'quick_reply', ...(s.example && { example: s.example }) };
+      switch (s.kind) {
+        case 'url': {
+          const prefix = button?.url?.split('{{')[0];
+          return { ...base, label: `Button ${n} link ending`, ...(prefix && { prefix }) };
+        }
+        case 'copy_code':
+          return { ...base, label: `Button ${n} coupon code` };
+        case 'quick_reply':
+          return { ...base, label: button?.text ? `Reply payload for “${button.text}”` : `Button ${n} reply payload` };
+        case 'location':
+          return { ...base, label: 'Header location' };
+        default:
+          // Body variables keep the picker's long-standing label ("Variable {{1}}").
+          return { ...base, label: s.component === 'header' ? `Header {{${s.name}}}` : `Variable {{${s.name}}}` };
+      }
+    });
+}
+
+/** The media a template's header needs (image, video, document), or null. */
+export function mediaHeaderKind(t: Pick<PickableTemplate, 'slots'>): 'image' | 'video' | 'document' | null {
+  const s = (t.slots ?? []).find((x) => x.component === 'header' && isMediaSlot(x));
+  return s ? (s.kind as 'image' | 'video' | 'document') : null;
+}
+
+/** What an input shows: what the agent typed, else the value the mapping gives this contact. */
+export const shownValue = (id: string, typed: Readonly<Record<string, string>>, mapped: Readonly<Record<string, string>>): string => typed[id] ?? mapped[id] ?? '';
+
+/**
+ * The `values` of the send: each input's shown value, trimmed, empty ones left out (the server fills
+ * those from the template's mapping for the contact).
+ */
+export function valuesToSend(inputs: readonly Pick<SlotInput, 'id'>[], typed: Readonly<Record<string, string>>, mapped: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const i of inputs) {
+    const v = shownValue(i.id, typed, mapped).trim();
+    if (v) out[i.id] = v;
+  }
+  return out;
+}
+
+/** What the customer will get per slot: the mapping's values, overridden by whatever the agent typed. */
+export function effectiveValues(typed: Readonly<Record<string, string>>, mapped: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = { ...mapped };
+  for (const [id, v] of Object.entries(typed)) if (v.trim()) out[id] = v.trim();
+  return out;
+}
+
+/** Required slots still without a value (quick replies are optional; a media header needs a file). */
+export function missingSlots(slots: readonly Slot[], values: Readonly<Record<string, string>>, headerMediaId: string | null | undefined): Slot[] {
+  return slots.filter((s) => {
+    if (s.kind === 'quick_reply') return false;
+    if (isMediaSlot(s)) return !headerMediaId && !values[s.id];
+    return !values[s.id]?.trim();
+  });
+}
+
+/** The slot ids a server message names (422 `templates.missing_value`: "no value for body.1, button.0"). */
+export function slotsNamedIn(message: string, ids: readonly string[]): string[] {
+  return ids.filter((id) => new RegExp(`(^|[^\\w.])${id.replace(/\./g, '\\.')}(?!\\w|\\.\\w)`).test(message));
+}
+
+const FIELD_LABELS: Record<string, Record<string, string>> = {
+  contact: Object.fromEntries(CONTACT_FIELDS.map((f) => [f.id, f.label])),
+  deal: Object.fromEntries(DEAL_FIELDS.map((f) => [f.id, f.label])),
+};
+
+/** Where a slot's value comes from, in words ("From the contact's first name"); null for fixed values or none. */
+export function mappingHint(m: SlotMapping | undefined): string | null {
+  if (!m || m.source === 'fixed' || !m.field) return null;
+  const field = FIELD_LABELS[m.source]?.[m.field]?.toLowerCase() ?? m.field;
+  switch (m.source) {
+    case 'contact':
+    case 'contact_custom':
+      return `From the contact’s ${field}`;
+    case 'deal':
+    case 'deal_custom':
+      return `From the contact’s open deal: ${field}`;
+  }
+}
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
+const fill = (text: string, value: (name: string) => string | undefined) => text.replace(PLACEHOLDER, (_w, name: string) => value(name) || `{{${name}}}`);
+const MEDIA_FORMATS: Record<string, 'image' | 'video' | 'document' | 'location'> = { IMAGE: 'image', VIDEO: 'video', DOCUMENT: 'document', LOCATION: 'location' };
+const BUTTON_LABELS: Record<string, string> = { COPY_CODE: 'Copy offer code', OTP: 'Copy code' };
+
+/**
+ * The message as the customer will see it, drawn in the browser as the agent types (the same rules as
+ * the server's preview): placeholders filled from `values` (missing ones stay as {{n}}), footer, buttons
+ * with their final link.
+ */
+export function renderTemplate(t: Pick<PickableTemplate, 'components'>, values: Readonly<Record<string, string>>, headerMediaId: string | null | undefined): TemplatePreview['preview'] {
+  const part = (type: string) => t.components.find((c) => c.type.toUpperCase() === type);
+  const h = part('HEADER');
+  const media = h ? MEDIA_FORMATS[(h.format ?? 'TEXT').toUpperCase()] : undefined;
+  const header: TemplatePreview['preview']['header'] = !h ? null : media ? { type: media, mediaId: headerMediaId ?? null } : { type: 'text', text: fill(h.text ?? '', (n) => values[`header.${n}`]) };
+  const footer = part('FOOTER')?.text;
+  const buttons = buttonsOfTemplate(t).map((b, i) => {
+    const type = (b.type ?? '').toUpperCase();
+    const text = b.text || BUTTON_LABELS[type] || type.toLowerCase();
+    const url = type === 'URL' && typeof b.url === 'string' ? fill(b.url, () => values[`button.${i}`]) : undefined;
+    return { type: type.toLowerCase(), text, ...(url !== undefined && { url }) };
+  });
+  return { header, body: fill(part('BODY')?.text ?? '', (n) => values[`body.${n}`]), footer: footer ?? null, buttons };
 }
