@@ -42,7 +42,10 @@ export function processWebhookEvents(deps: ProcessDeps, eventIds: readonly numbe
   const channelIds = new Set<string>();
   let mediaJobs = 0;
   let indexRequested = false;
-  inTransaction(db, () => {
+  // Inside the worker's batch transaction already: no savepoint around the batch. A second level under
+  // the per-body savepoints makes SQLite journal every changed page once more (measured: ~12 % slower).
+  const atomically = db.$client.inTransaction ? (fn: () => void) => fn() : (fn: () => void) => inTransaction(db, fn);
+  atomically(() => {
     const now = clock.now();
     const update = prepared(db, 'webhookEvents.setState', () =>
       db.$client.prepare(`UPDATE webhook_events SET state = ?, error = ?, event_count = ?, processed_at = ? WHERE id = ?`),
