@@ -33,7 +33,10 @@ export interface RecipientLog {
   errorTitle: string | null;
 }
 
-const statusAt = (status: string) => `(SELECT e.timestamp FROM message_status_events e WHERE e.wa_message_id = m.wa_message_id AND e.status = '${status}')`;
+// One join per status (the table's key is (wamid, status)): each is looked up once per row.
+const STATUSES = ['sent', 'delivered', 'read', 'played', 'failed'] as const;
+const statusAt = (status: (typeof STATUSES)[number]) => `s_${status}.timestamp`;
+const STATUS_JOINS = STATUSES.map((st) => `LEFT JOIN message_status_events s_${st} ON s_${st}.wa_message_id = m.wa_message_id AND s_${st}.status = '${st}'`).join('\n  ');
 // The deal won soonest after the send, within the attribution window.
 const WON = `FROM deals d JOIN pipeline_stages s ON s.id = d.stage_id
   WHERE d.contact_id = r.contact_id AND s.outcome = 'won' AND d.closed_at > r.released_at AND d.closed_at <= r.released_at + @window`;
@@ -55,6 +58,7 @@ const LOG_SQL = `SELECT r.contact_id AS contactId, c.name AS name, c.phone AS ph
   FROM campaign_recipients r
   LEFT JOIN contacts c ON c.id = r.contact_id
   LEFT JOIN messages m ON m.id = r.message_id
+  ${STATUS_JOINS}
   WHERE r.campaign_id = @id`;
 
 const STATUS_FILTERS: Record<string, string> = {
