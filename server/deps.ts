@@ -13,7 +13,8 @@ import { createWorker, type Worker } from './jobs/jobs.worker.js';
 import type { Clock } from './lib/clock.js';
 import { createEventBus, type EventBus } from './lib/event-bus.js';
 import type { Logger } from './lib/logger.js';
-import { createSecretBox } from './lib/secret-box.js';
+import { createSecretBox, type SecretBox } from './lib/secret-box.js';
+import { createEventOutbox, type EventOutbox } from './events/events.outbox.js';
 import { createLocalMediaStorage, type MediaStorage } from './media/media.storage.js';
 import { createGraphClient, type GraphClient } from './whatsapp/graph/graph.client.js';
 import { createTokenBuckets } from './whatsapp/outbound/rate-limit.js';
@@ -48,6 +49,12 @@ export interface AppDeps {
   sandbox: Sandbox | null;
   /** Web Push signing keys (null: push notifications off). */
   vapid: VapidKeys | null;
+  /** Encrypts secrets at rest with the data dir's key. */
+  box: SecretBox;
+  /** Durable record of what happened, for outbound webhooks and automation. */
+  outbox: EventOutbox;
+  /** HTTP client for calls Parley makes out (tests pass a stand-in). */
+  fetch: typeof fetch;
 }
 
 /** Wires the stores over one database; tests pass their own clock, limits, folders and a silent logger. */
@@ -68,7 +75,8 @@ export function createDeps(input: {
   const { config, db, clock, logger } = input;
   const jobs = createJobStore(db, clock);
   const worker = createWorker({ store: jobs, clock, logger, pollMs: input.pollMs });
-  const channels = createChannelRepository({ db, clock, box: createSecretBox(input.secretKey), defaults: { graphUrl: config.graphUrl, graphVersion: config.graphVersion } });
+  const box = createSecretBox(input.secretKey);
+  const channels = createChannelRepository({ db, clock, box, defaults: { graphUrl: config.graphUrl, graphVersion: config.graphVersion } });
   const scratch = input.mediaDir && input.tmpDir ? null : mkdtempSync(join(tmpdir(), 'parley-media-'));
   const clients = new Map<string, GraphClient>();
   channels.onChange(() => clients.clear());
@@ -101,5 +109,8 @@ export function createDeps(input: {
     webRoot: input.webRoot ?? null,
     sandbox: null,
     vapid: input.vapid ?? null,
+    box,
+    outbox: createEventOutbox(db, jobs),
+    fetch: input.fetch ?? fetch,
   };
 }

@@ -17,6 +17,7 @@ import { createSandbox, seedSandboxConversations } from './whatsapp/sandbox/sand
 import { registerWhatsAppJobs } from './whatsapp/whatsapp.jobs.js';
 import { registerConsentJobs } from './consent/consent.jobs.js';
 import { registerCampaignJobs } from './campaigns/campaigns.jobs.js';
+import { registerEventJobs } from './events/events.jobs.js';
 import { enqueueTemplateSync, registerTemplateJobs, TEMPLATE_SCHEDULES } from './templates/templates.jobs.js';
 import { loadVapidKeys } from './push/push.keys.js';
 import { createWebhookFastPath } from './whatsapp/webhook/webhook.fast-path.js';
@@ -66,6 +67,7 @@ async function main() {
   registerConsentJobs(deps);
   registerCampaignJobs(deps);
   registerTemplateJobs(deps);
+  registerEventJobs(deps);
   enqueueTemplateSync(deps);
   deps.worker.start();
   const schedules = startSchedules([...SYSTEM_SCHEDULES, ...TEMPLATE_SCHEDULES], { store: deps.jobs, logger, onEnqueued: (q) => deps.worker.notify(q) });

@@ -10,3 +10,4 @@ export * from './audit.js';
 export * from './pipelines.js';
 export * from './consent.js';
 export * from './campaigns.js';
+export * from './events.js';

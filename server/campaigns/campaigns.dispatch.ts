@@ -38,7 +38,7 @@ export function enqueueDispatch(deps: Pick<AppDeps, 'jobs'>, db: Db, campaignId:
   deps.jobs.enqueue(CAMPAIGN_DISPATCH_QUEUE, { campaignId, run } satisfies DispatchPayload, { idempotencyKey: run, runAt, maxAttempts: 20 });
 }
 
-export type DispatchDeps = Pick<AppDeps, 'db' | 'clock' | 'channels' | 'jobs' | 'notify' | 'bus' | 'logger'>;
+export type DispatchDeps = Pick<AppDeps, 'db' | 'clock' | 'channels' | 'jobs' | 'notify' | 'bus' | 'logger' | 'outbox'>;
 
 /** A template row in the shape the template functions take, or null when it is not synced. */
 export function templateShape(db: Db, wabaId: string | null, name: string, language: string): TemplateShape | null {
@@ -106,6 +106,7 @@ function beginSending(deps: DispatchDeps, campaign: CampaignRow, now: number) {
     if (current?.status !== 'scheduled') return;
     const pending = materializeAudience(deps.db, campaign.id, campaignAudience(campaign), now);
     updateCampaign(deps.db, campaign.id, pending > 0 ? { status: 'sending', startedAt: now, paceAt: now, updatedAt: now } : { status: 'finished', startedAt: now, finishedAt: now, updatedAt: now });
+    deps.outbox.emit({ type: pending > 0 ? 'campaign.started' : 'campaign.finished', data: { id: campaign.id, name: campaign.name, recipients: pending } }, now);
   });
   deps.bus.publish({ type: 'campaign.updated', data: { id: campaign.id } });
 }
@@ -171,6 +172,7 @@ function releaseInTransaction(deps: DispatchDeps, campaign: CampaignRow, shapes:
       updatedAt: now,
       ...(done && { status: 'finished', finishedAt: now }),
     });
+    if (done) deps.outbox.emit({ type: 'campaign.finished', data: { id: campaign.id, name: campaign.name } }, now);
     if (released > 0) requestSearchIndex(deps.jobs, now);
     return { released, done, stopped: false };
   });

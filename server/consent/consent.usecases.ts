@@ -4,6 +4,7 @@ import { consentEvents, type CONSENT_SOURCES } from '../../db/schema/consent.js'
 import { contacts } from '../../db/schema/contacts.js';
 import { templates } from '../../db/schema/whatsapp.js';
 import type { JobStore } from '../jobs/jobs.store.js';
+import { outboxOf } from '../events/events.outbox.js';
 import { toIso } from '../lib/clock.js';
 import { unprocessable } from '../lib/errors.js';
 import { getSetting } from '../teams/teams.repository.js';
@@ -29,7 +30,9 @@ export function recordConsent(db: Db, contactId: string, e: { status: ConsentSta
   if (!before) return false;
   db.insert(consentEvents).values({ contactId, status: e.status, source: e.source, actorId: e.actorId ?? null, detail: e.detail?.slice(0, 500) ?? null, at }).run();
   db.update(contacts).set({ marketingOptOut: e.status === 'opted_out', consentSource: e.source, consentAt: at, updatedAt: at }).where(eq(contacts.id, contactId)).run();
-  return before.optOut !== (e.status === 'opted_out');
+  const changed = before.optOut !== (e.status === 'opted_out');
+  if (changed) outboxOf(db)?.emit({ type: 'contact.consent_changed', contactId, data: { id: contactId, status: e.status, source: e.source, actorId: e.actorId ?? null, detail: e.detail ?? null } }, at);
+  return changed;
 }
 
 /** The consent history of a contact, newest first. */

@@ -5,7 +5,7 @@ import { inTransaction } from '../../db/client.js';
 import { users } from '../../db/schema/auth.js';
 import { contacts } from '../../db/schema/contacts.js';
 import { conversationNotes, conversations, messages, CONVERSATION_STATUSES } from '../../db/schema/inbox.js';
-import { requireAuth } from '../auth/auth.middleware.js';
+import { currentAuth, requireAuth } from '../auth/auth.middleware.js';
 import { contactToJson, tagsOf } from '../contacts/contacts.repository.js';
 import type { AppDeps } from '../deps.js';
 import { toIso } from '../lib/clock.js';
@@ -17,7 +17,7 @@ import { ftsQuery, searchContactIds, searchMessages, searchNotes } from '../sear
 import { teams } from '../../db/schema/teams.js';
 import { newId } from '../lib/ids.js';
 import { SEND_MESSAGE_QUEUE } from '../whatsapp/outbound/outbound.usecases.js';
-import { closeConversationCycle, conversationToJson, getConversation } from './conversations.repository.js';
+import { closeConversationCycle, conversationToJson, getConversation, type ConversationRow } from './conversations.repository.js';
 import { getMessage, updateMessage } from './messages.repository.js';
 
 const patchBody = z
@@ -71,6 +71,7 @@ export function createConversationActionsRoutes(deps: AppDeps) {
         db.update(conversations).set(patch).where(eq(conversations.id, conv.id)).run();
         const before = { status: conv.status, assigneeId: conv.assigneeId, teamId: conv.teamId, priority: conv.priority, flagged: conv.flagged };
         recordAudit(db, actorOf(c.get('auth')), { action: 'conversation.updated', entityType: 'conversation', entityId: conv.id, before, after: body }, now);
+        emitConversationChanges(deps.outbox, conv, patch, currentAuth(c).user.id, now);
       });
       deps.bus.publish({ type: 'conversation.updated', conversationId: conv.id, data: { id: conv.id } });
       return c.json({ data: conversationToJson(getConversation(db, conv.id)!, now) });
@@ -132,4 +133,13 @@ export function createConversationActionsRoutes(deps: AppDeps) {
         },
       });
     });
+}
+
+/** Outbox events for what a conversation change means (the audit entry records `conversation.updated` itself). */
+function emitConversationChanges(outbox: AppDeps['outbox'], before: ConversationRow, patch: Partial<ConversationRow>, actorId: string, now: number) {
+  const ids = { conversationId: before.id, contactId: before.contactId };
+  const data = { id: before.id, contactId: before.contactId, actorId, before: { status: before.status, assigneeId: before.assigneeId, teamId: before.teamId, priority: before.priority }, changes: { ...patch, updatedAt: undefined } };
+  if (patch.assigneeId !== undefined && patch.assigneeId !== before.assigneeId) outbox.emit({ type: 'conversation.assigned', ...ids, data: { ...data, assigneeId: patch.assigneeId } }, now);
+  if (patch.status === 'resolved' && before.status !== 'resolved') outbox.emit({ type: 'conversation.resolved', ...ids, data }, now);
+  if (patch.status && patch.status !== 'resolved' && before.status === 'resolved') outbox.emit({ type: 'conversation.reopened', ...ids, data }, now);
 }

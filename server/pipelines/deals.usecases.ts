@@ -1,5 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import { inTransaction } from '../../db/client.js';
+import { outboxOf } from '../events/events.outbox.js';
 import { deals, pipelineStages } from '../../db/schema/pipelines.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
 import { getContact } from '../contacts/contacts.repository.js';
@@ -189,6 +190,10 @@ export function updateDeal(deps: Deps, auth: AuthInfo, deal: DealRow, body: Patc
     if (stage && stage.id !== deal.stageId) {
       Object.assign(next, { pipelineId: stage.pipelineId, stageId: stage.id, stageEnteredAt: now, closedAt: stage.outcome === 'open' ? null : now });
       recordStageMove(db, { dealId: deal.id, fromStageId: deal.stageId, toStageId: stage.id, msInPrevious: Math.max(0, now - deal.stageEnteredAt), actorId: auth.user.id, at: now });
+      outboxOf(db)?.emit(
+        { type: 'deal.stage_changed', dealId: deal.id, contactId: deal.contactId, conversationId: deal.conversationId, data: { id: deal.id, fromStageId: deal.stageId, toStageId: stage.id, outcome: stage.outcome, actorId: auth.user.id } },
+        now,
+      );
     }
     const changes = diff(auditView(deal), auditView(next));
     if (!changes) return { deal, changed: false };

@@ -128,6 +128,9 @@ export function createTasksRoutes(deps: AppDeps) {
         db.update(tasks).set(patch).where(eq(tasks.id, task.id)).run();
         recordAudit(db, actorOf(c.get('auth')), { action: 'task.updated', entityType: 'task', entityId: task.id, before: { title: task.title, dueAt: task.dueAt, assigneeId: task.assigneeId, done: task.doneAt !== null }, after: body }, now);
         const row = find(task.id);
+        if (body.done === true && task.doneAt === null) {
+          deps.outbox.emit({ type: 'task.completed', contactId: row.contactId, conversationId: row.conversationId, dealId: row.dealId, data: taskToJson(row) }, now);
+        }
         scheduleReminder(deps, row); // a new due time gets its own reminder; the old job finds the time changed
         return row;
       }).immediate();

@@ -3,6 +3,7 @@ import { tasks } from '../../db/schema/tasks.js';
 import type { AppDeps } from '../deps.js';
 import { toIso } from '../lib/clock.js';
 import { inTransaction } from '../../db/client.js';
+import { outboxOf } from '../events/events.outbox.js';
 import { PUSH_USER_QUEUE, type PushToUser } from '../push/push.usecases.js';
 
 export const TASK_REMINDER_QUEUE = 'tasks.remind';
@@ -32,6 +33,7 @@ export function remindTaskJob(deps: Pick<AppDeps, 'db' | 'clock' | 'bus' | 'logg
       const push: PushToUser = { userId: row.assigneeId, title: 'Task due', body: row.title, conversationId: row.conversationId, url: row.conversationId ? null : '/tasks' };
       deps.jobs.enqueue(PUSH_USER_QUEUE, push, { idempotencyKey: `task:${row.id}@${payload.dueAt}`, maxAttempts: 3 });
     }
+    if (row) outboxOf(deps.db)?.emit({ type: 'task.due', contactId: row.contactId, conversationId: row.conversationId, dealId: row.dealId, data: taskToJson(row) }, deps.clock.now());
     return row;
   });
   if (!claimed) return false;

@@ -16,7 +16,7 @@ import type { MessageBody } from './outbound.schemas.js';
 
 export const SEND_MESSAGE_QUEUE = 'whatsapp.send-message';
 
-export type OutboundDeps = Pick<AppDeps, 'db' | 'clock' | 'channels' | 'jobs' | 'bus' | 'notify'>;
+export type OutboundDeps = Pick<AppDeps, 'db' | 'clock' | 'channels' | 'jobs' | 'bus' | 'notify'> & Partial<Pick<AppDeps, 'outbox'>>;
 
 export interface QueueInput {
   conversation: ConversationRow;
@@ -107,6 +107,10 @@ export function queueOutboundMessage(deps: OutboundDeps, input: QueueInput): { m
     }
     deps.jobs.enqueue(SEND_MESSAGE_QUEUE, { messageId: row.id }, { idempotencyKey: row.id, maxAttempts: 8 });
     if (row.text) requestSearchIndex(deps.jobs, now);
+    deps.outbox?.emit(
+      { type: 'message.sent', conversationId: conv.id, contactId: conv.contactId, data: { id: row.id, conversationId: conv.id, contactId: conv.contactId, channelId: channel.id, type: row.type, text: row.text, authorId: row.authorId } },
+      now,
+    );
   });
   deps.notify(SEND_MESSAGE_QUEUE);
   deps.notify(SEARCH_INDEX_QUEUE);

@@ -16,6 +16,7 @@ import { PUSH_NOTIFY_QUEUE } from '../../push/push.usecases.js';
 import { routeNewConversation } from '../../teams/teams.repository.js';
 import { applyConsentKeyword, recordConsent } from '../../consent/consent.usecases.js';
 import type { LiveEvent } from '../../lib/event-bus.js';
+import type { EventOutbox } from '../../events/events.outbox.js';
 import { newId } from '../../lib/ids.js';
 import type { InboundMessageEvent, StatusEvent, WebhookEvent } from './webhook.events.js';
 
@@ -32,6 +33,8 @@ export interface ApplyContext {
   signedFor: ReadonlySet<string>;
   /** Queue a push notification for each new customer message (someone subscribed). */
   push?: boolean;
+  /** Records events for outbound webhooks and automation (in this transaction). */
+  outbox?: Pick<EventOutbox, 'emit'>;
 }
 
 export interface ApplyResult {
@@ -177,6 +180,19 @@ function applyMessage(ctx: ApplyContext, channel: Channel, ev: InboundMessageEve
   }
   if (ctx.push && ev.type !== 'system') ctx.jobs.enqueue(PUSH_NOTIFY_QUEUE, { messageId: row.id }, { maxAttempts: 3 });
   result.live.push({ type: 'message.created', conversationId: conversation.id, contactId: contact.id, data: { id: row.id } });
+  if (ctx.outbox && ev.type !== 'system') {
+    const first = conversation.lastInboundAt === null && conversation.lastOutboundAt === null;
+    const ids = { conversationId: conversation.id, contactId: contact.id };
+    if (first) ctx.outbox.emit({ type: 'conversation.created', ...ids, data: { id: conversation.id, contactId: contact.id, channelId: channel.id } }, now);
+    ctx.outbox.emit(
+      {
+        type: 'message.received',
+        ...ids,
+        data: { id: row.id, conversationId: conversation.id, contactId: contact.id, channelId: channel.id, type: row.type, text: row.text, waMessageId: row.waMessageId, timestamp: new Date(row.timestamp).toISOString(), firstOfConversation: first, referral: ev.referral ?? null },
+      },
+      now,
+    );
+  }
 }
 
 function editMessage(db: Db, original: MessageRow, ev: InboundMessageEvent, now: number) {
@@ -196,6 +212,10 @@ function applyStatusEvent(ctx: ApplyContext, channel: Channel, ev: StatusEvent, 
   );
   if (changed) {
     result.live.push({ type: 'message.status', conversationId: changed.conversationId, data: { id: changed.id, status: changed.status } });
+    ctx.outbox?.emit(
+      { type: 'message.status', conversationId: changed.conversationId, contactId: changed.contactId, data: { id: changed.id, conversationId: changed.conversationId, status: changed.status, waMessageId: changed.waMessageId, errorCode: changed.errorCode, errorTitle: changed.errorTitle } },
+      ctx.now,
+    );
     // 131050: the user stopped marketing messages from this business — recorded as their opt-out.
     if (changed.status === 'failed' && changed.errorCode === 131050) {
       recordConsent(ctx.db, changed.contactId, { status: 'opted_out', source: 'delivery_error', detail: `131050 on ${ev.waMessageId}` }, ctx.now);

@@ -12,7 +12,7 @@ import type { LiveEvent } from '../../lib/event-bus.js';
 import { EVENTS_PER_JOB, PROCESS_WEBHOOK_QUEUE, type ProcessWebhookPayload } from './webhook.ingest.js';
 import { parseWebhook } from './webhook.parse.js';
 
-export type ProcessDeps = Pick<AppDeps, 'db' | 'clock' | 'channels' | 'jobs' | 'bus' | 'notify' | 'vapid'>;
+export type ProcessDeps = Pick<AppDeps, 'db' | 'clock' | 'channels' | 'jobs' | 'bus' | 'notify' | 'vapid'> & Partial<Pick<AppDeps, 'outbox'>>;
 
 /**
  * The `whatsapp.process-webhook` jobs, in batches: parse each stored body (outside the transaction), then
@@ -66,7 +66,7 @@ export function processWebhookEvents(deps: ProcessDeps, eventIds: readonly numbe
       let applied: ReturnType<typeof applyWebhookEvents>;
       try {
         // This body's writes roll back alone if it throws.
-        applied = applyWebhookEvents({ db, channels: deps.channels, jobs: deps.jobs, now, webhookEventId: id, signedFor, push }, result.events);
+        applied = applyWebhookEvents({ db, channels: deps.channels, jobs: deps.jobs, now, webhookEventId: id, signedFor, push, outbox: deps.outbox }, result.events);
         sp.release.run();
       } catch (err) {
         sp.rollback.run();

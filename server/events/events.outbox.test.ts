@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { createTestContext } from '../testing.js';
+import { EVENTS_FANOUT_QUEUE, matchesEventPattern, type EventType, type StoredEvent } from './events.outbox.js';
+import { serializeMetaStyle, signWebhookBody } from '../whatsapp/webhook/webhook.signature.js';
+import { PROCESS_WEBHOOK_QUEUE, type ProcessWebhookPayload } from '../whatsapp/webhook/webhook.ingest.js';
+import { processWebhookEvents } from '../whatsapp/webhook/webhook.process.js';
+
+/** A consumer that takes the given types and remembers what it was handed. */
+function recorder(t: ReturnType<typeof createTestContext>, types: EventType[] | '*', opts: { failOnce?: boolean } = {}) {
+  const seen: StoredEvent[] = [];
+  let fail = opts.failOnce ?? false;
+  t.deps.outbox.register({
+    name: 'test',
+    wants: (type) => types === '*' || types.includes(type),
+    handle(events) {
+      if (fail) {
+        fail = false;
+        throw new Error('consumer down');
+      }
+      seen.push(...events);
+    },
+  });
+  return seen;
+}
+
+const count = (t: ReturnType<typeof createTestContext>) => (t.db.$client.prepare('SELECT count(*) AS n FROM domain_events').get() as { n: number }).n;
+
+describe('event outbox', () => {
+  it('writes nothing while no consumer wants the type', () => {
+    const t = createTestContext();
+    expect(t.deps.outbox.emit({ type: 'deal.created', data: { id: 'd1' } }, t.clock.now())).toBe(false);
+    recorder(t, ['contact.created']);
+    expect(t.deps.outbox.emit({ type: 'deal.created', data: { id: 'd1' } }, t.clock.now())).toBe(false);
+    expect(count(t)).toBe(0);
+  });
+
+  it('commits with the change or not at all, and hands each event out once, in order, across failures', () => {
+    const t = createTestContext();
+    const seen = recorder(t, '*', { failOnce: true });
+    const tx = (fn: () => void) => t.db.$client.transaction(fn).immediate();
+    expect(() =>
+      tx(() => {
+        t.deps.outbox.emit({ type: 'deal.created', dealId: 'lost', data: { id: 'lost' } }, t.clock.now());
+        throw new Error('the change failed');
+      }),
+    ).toThrow();
+    tx(() => {
+      for (const id of ['d1', 'd2', 'd3']) t.deps.outbox.emit({ type: 'deal.created', dealId: id, data: { id } }, t.clock.now());
+    });
+    expect(count(t)).toBe(3);
+    // The fan-out job was committed with the events.
+    expect(t.deps.jobs.claim(EVENTS_FANOUT_QUEUE, 10, 1000)).toHaveLength(1);
+    expect(() => t.deps.outbox.fanOut()).toThrow('consumer down');
+    expect(seen).toEqual([]);
+    expect(t.deps.outbox.fanOut()).toBe(3);
+    expect(seen.map((e) => e.dealId)).toEqual(['d1', 'd2', 'd3']);
+    expect(t.deps.outbox.fanOut()).toBe(0);
+    expect(seen).toHaveLength(3);
+  });
+
+  it('records changes made through the API in their own transaction: contacts, deals and their stage moves, conversations', async () => {
+    const t = createTestContext();
+    const seen = recorder(t, '*');
+    const { cookie } = await t.signIn('owner');
+    const created = await (await t.request('/api/v1/contacts', { cookie, body: { name: 'Ana', phone: '+14155550100' } })).json();
+    const contactId = created.data.id as string;
+    await t.request(`/api/v1/contacts/${contactId}`, { method: 'PATCH', cookie, body: { company: 'Lima & Co' } });
+    await t.request(`/api/v1/contacts/${contactId}/tags`, { cookie, body: { tag: 'vip' } });
+    const pipeline = (await (await t.request('/api/v1/pipelines', { cookie })).json()).data[0];
+    const deal = (await (await t.request('/api/v1/deals', { cookie, body: { title: 'Sofa', pipelineId: pipeline.id, stageId: pipeline.stages[0].id, contactId } })).json()).data;
+    await t.request(`/api/v1/deals/${deal.id}`, { method: 'PATCH', cookie, body: { stageId: pipeline.stages[1].id } });
+    await t.request(`/api/v1/contacts/${contactId}/consent`, { cookie, body: { status: 'opted_out' } });
+    t.deps.outbox.fanOut();
+    expect(seen.map((e) => e.type)).toEqual(['contact.created', 'contact.updated', 'contact.tag_added', 'deal.created', 'deal.stage_changed', 'deal.updated', 'contact.consent_changed']);
+    const move = seen.find((e) => e.type === 'deal.stage_changed')!;
+    expect(JSON.parse(move.data)).toMatchObject({ id: deal.id, fromStageId: pipeline.stages[0].id, toStageId: pipeline.stages[1].id });
+    expect(move.contactId).toBe(contactId);
+  });
+
+  it('records customer messages and statuses from webhooks once, redeliveries included', async () => {
+    const t = createTestContext();
+    const seen = recorder(t, ['message.received', 'conversation.created', 'message.status']);
+    t.deps.channels.create({ phoneNumberId: '220011223344999', wabaId: '310998877665999', accessToken: 'EAAG-x', appSecret: 'outbox-secret', verifyToken: 'v' });
+    const deliver = async (id: string, text: string) => {
+      const body = serializeMetaStyle({ object: 'whatsapp_business_account', entry: [{ id: '310998877665999', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: '220011223344999' }, contacts: [{ profile: { name: 'Zoe' }, wa_id: '447700900123' }], messages: [{ from: '447700900123', id, timestamp: String(Math.floor(t.clock.now() / 1000)), type: 'text', text: { body: text } }] } }] }] });
+      await t.app.request('http://parley.test/webhooks/whatsapp', { method: 'POST', headers: { 'x-hub-signature-256': signWebhookBody(body, 'outbox-secret') }, body });
+      const jobs = t.deps.jobs.claim<ProcessWebhookPayload>(PROCESS_WEBHOOK_QUEUE, 10, 60_000);
+      processWebhookEvents(t.deps, jobs.flatMap((j) => j.payload.eventIds));
+    };
+    await deliver('wamid.OUTBOX1', 'Hello');
+    await deliver('wamid.OUTBOX1', 'Hello'); // Meta redelivers
+    await deliver('wamid.OUTBOX2', 'Still there?');
+    t.deps.outbox.fanOut();
+    expect(seen.map((e) => [e.type, JSON.parse(e.data).text ?? null])).toEqual([
+      ['conversation.created', null],
+      ['message.received', 'Hello'],
+      ['message.received', 'Still there?'],
+    ]);
+    expect(JSON.parse(seen[1]!.data)).toMatchObject({ firstOfConversation: true, type: 'text', waMessageId: 'wamid.OUTBOX1' });
+    expect(JSON.parse(seen[2]!.data).firstOfConversation).toBe(false);
+  });
+
+  it('matches subscription patterns', () => {
+    expect(matchesEventPattern('deal.*', 'deal.stage_changed')).toBe(true);
+    expect(matchesEventPattern('deal.*', 'contact.created')).toBe(false);
+    expect(matchesEventPattern('*', 'task.due')).toBe(true);
+    expect(matchesEventPattern('message.received', 'message.received')).toBe(true);
+    expect(matchesEventPattern('message.*', 'messages.x')).toBe(false);
+  });
+});

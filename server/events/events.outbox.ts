@@ -1,0 +1,157 @@
+import { prepared, type Db } from '../../db/client.js';
+import type { JobStore } from '../jobs/jobs.store.js';
+
+/** Every event type Parley records (outbound webhooks and automation subscribe to these). */
+export const EVENT_TYPES = [
+  'message.received',
+  'message.sent',
+  'message.status',
+  'conversation.created',
+  'conversation.updated',
+  'conversation.assigned',
+  'conversation.resolved',
+  'conversation.reopened',
+  'contact.created',
+  'contact.updated',
+  'contact.deleted',
+  'contact.merged',
+  'contact.tag_added',
+  'contact.tag_removed',
+  'contact.consent_changed',
+  'deal.created',
+  'deal.updated',
+  'deal.stage_changed',
+  'deal.payment_status_changed',
+  'deal.deleted',
+  'task.created',
+  'task.updated',
+  'task.completed',
+  'task.deleted',
+  'task.due',
+  'campaign.started',
+  'campaign.paused',
+  'campaign.resumed',
+  'campaign.finished',
+  'campaign.cancelled',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface DomainEvent {
+  type: EventType;
+  conversationId?: string | null;
+  contactId?: string | null;
+  dealId?: string | null;
+  data: Record<string, unknown>;
+}
+
+export interface StoredEvent {
+  id: number;
+  type: EventType;
+  conversationId: string | null;
+  contactId: string | null;
+  dealId: string | null;
+  data: string;
+  at: number;
+}
+
+/** A reader of the outbox: `wants` is asked on the write path (keep it a cached lookup), `handle` in order. */
+export interface EventConsumer {
+  name: string;
+  wants(type: EventType): boolean;
+  /** Runs inside the transaction that also advances this consumer's cursor. */
+  handle(events: StoredEvent[]): void;
+  /** Job queues to wake once handled events are committed (the jobs `handle` enqueued). */
+  wakes?: string[];
+}
+
+export const EVENTS_FANOUT_QUEUE = 'events.fanout';
+const BATCH = 500;
+
+export interface EventOutbox {
+  register(consumer: EventConsumer): void;
+  wakes(): string[];
+  wanted(type: EventType): boolean;
+  emit(e: DomainEvent, at: number): boolean;
+  fanOut(): number;
+}
+
+/**
+ * The outbox. `emit` is called inside the transaction of the change: the event and a fan-out job commit
+ * with it (nothing is lost between a change and its webhooks or rules). An event no consumer wants is not
+ * written at all, so the message hot path pays nothing until someone subscribes.
+ */
+export function createEventOutbox(db: Db, jobs: Pick<JobStore, 'enqueue'>): EventOutbox {
+  const consumers: EventConsumer[] = [];
+  const insert = () =>
+    prepared(db, 'events.insert', () =>
+      db.$client.prepare('INSERT INTO domain_events (type, conversation_id, contact_id, deal_id, data, at) VALUES (?, ?, ?, ?, ?, ?)'),
+    );
+  const outbox: EventOutbox = {
+    register(consumer: EventConsumer): void {
+      if (consumers.some((c) => c.name === consumer.name)) throw new Error(`event consumer ${consumer.name} registered twice`);
+      consumers.push(consumer);
+    },
+
+    /** Queues the consumers enqueue into, to wake after a fan-out. */
+    wakes(): string[] {
+      return [...new Set(consumers.flatMap((c) => c.wakes ?? []))];
+    },
+
+    /** Whether any consumer wants events of this type now (callers may skip building the payload). */
+    wanted(type: EventType): boolean {
+      return consumers.some((c) => c.wants(type));
+    },
+
+    /** Records an event in the caller's transaction; returns whether it was written. */
+    emit(e: DomainEvent, at: number): boolean {
+      if (!consumers.some((c) => c.wants(e.type))) return false;
+      insert().run(e.type, e.conversationId ?? null, e.contactId ?? null, e.dealId ?? null, JSON.stringify(e.data), at);
+      // One fan-out job per second at most: it reads everything new from each cursor.
+      jobs.enqueue(EVENTS_FANOUT_QUEUE, {}, { idempotencyKey: `f@${Math.floor(at / 1000)}`, maxAttempts: 10 });
+      return true;
+    },
+
+    /**
+     * Hands each consumer the events after its cursor, in order, a batch per transaction. Returns how many
+     * events were handed out in all. A consumer that throws stops at its cursor; the job retries.
+     */
+    fanOut(): number {
+      let total = 0;
+      const read = prepared(db, 'events.after', () => db.$client.prepare('SELECT id, type, conversation_id AS conversationId, contact_id AS contactId, deal_id AS dealId, data, at FROM domain_events WHERE id > ? ORDER BY id LIMIT ?'));
+      const cursor = prepared(db, 'events.cursor', () => db.$client.prepare('SELECT last_id AS lastId FROM event_cursors WHERE consumer = ?'));
+      const advance = prepared(db, 'events.advance', () =>
+        db.$client.prepare('INSERT INTO event_cursors (consumer, last_id) VALUES (?, ?) ON CONFLICT (consumer) DO UPDATE SET last_id = excluded.last_id'),
+      );
+      for (const consumer of consumers) {
+        for (;;) {
+          const n = db.$client
+            .transaction(() => {
+              const from = (cursor.get(consumer.name) as { lastId: number } | undefined)?.lastId ?? 0;
+              const events = read.all(from, BATCH) as StoredEvent[];
+              if (events.length === 0) return 0;
+              const wanted = events.filter((e) => consumer.wants(e.type));
+              if (wanted.length) consumer.handle(wanted);
+              advance.run(consumer.name, events.at(-1)!.id);
+              return events.length;
+            })
+            .immediate();
+          total += n;
+          if (n < BATCH) break;
+        }
+      }
+      return total;
+    },
+  };
+  outboxes.set(db, outbox);
+  return outbox;
+}
+
+// The outbox of each database, for code that records changes with only the database at hand (the audit log).
+const outboxes = new WeakMap<Db, EventOutbox>();
+export const outboxOf = (db: Db): EventOutbox | undefined => outboxes.get(db);
+
+/** Whether an event type matches a subscription pattern: exact, `deal.*`, or `*`. */
+export function matchesEventPattern(pattern: string, type: string): boolean {
+  if (pattern === '*' || pattern === type) return true;
+  return pattern.endsWith('.*') && type.startsWith(pattern.slice(0, -1));
+}
