@@ -34,7 +34,7 @@ export interface ApplyContext {
   /** Queue a push notification for each new customer message (someone subscribed). */
   push?: boolean;
   /** Records events for outbound webhooks and automation (in this transaction). */
-  outbox?: Pick<EventOutbox, 'emit'>;
+  outbox?: Pick<EventOutbox, 'emit' | 'wanted'>;
 }
 
 export interface ApplyResult {
@@ -180,7 +180,8 @@ function applyMessage(ctx: ApplyContext, channel: Channel, ev: InboundMessageEve
   }
   if (ctx.push && ev.type !== 'system') ctx.jobs.enqueue(PUSH_NOTIFY_QUEUE, { messageId: row.id }, { maxAttempts: 3 });
   result.live.push({ type: 'message.created', conversationId: conversation.id, contactId: contact.id, data: { id: row.id } });
-  if (ctx.outbox && ev.type !== 'system') {
+  // Payloads are built only when someone listens: this runs for every customer message.
+  if (ctx.outbox && ev.type !== 'system' && (ctx.outbox.wanted('message.received') || ctx.outbox.wanted('conversation.created'))) {
     const first = conversation.lastInboundAt === null && conversation.lastOutboundAt === null;
     const ids = { conversationId: conversation.id, contactId: contact.id };
     if (first) ctx.outbox.emit({ type: 'conversation.created', ...ids, data: { id: conversation.id, contactId: contact.id, channelId: channel.id } }, now);
@@ -212,7 +213,7 @@ function applyStatusEvent(ctx: ApplyContext, channel: Channel, ev: StatusEvent, 
   );
   if (changed) {
     result.live.push({ type: 'message.status', conversationId: changed.conversationId, data: { id: changed.id, status: changed.status } });
-    ctx.outbox?.emit(
+    if (ctx.outbox?.wanted('message.status')) ctx.outbox.emit(
       { type: 'message.status', conversationId: changed.conversationId, contactId: changed.contactId, data: { id: changed.id, conversationId: changed.conversationId, status: changed.status, waMessageId: changed.waMessageId, errorCode: changed.errorCode, errorTitle: changed.errorTitle } },
       ctx.now,
     );
