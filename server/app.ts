@@ -35,6 +35,7 @@ import { createManagerRoutes } from './inbox/manager.routes.js';
 import { createReportsRoutes } from './reports/reports.routes.js';
 import { createTemplatesRoutes } from './templates/templates.routes.js';
 import { createCampaignsRoutes } from './campaigns/campaigns.routes.js';
+import { createRulesRoutes } from './rules/rules.routes.js';
 import { createMediaRoutes, MEDIA_UPLOAD_LIMIT } from './media/media.routes.js';
 import { createSandboxRoutes } from './whatsapp/sandbox/sandbox.routes.js';
 import { createWebhookRoutes } from './whatsapp/webhook/webhook.routes.js';
@@ -93,6 +94,7 @@ export function createApp(deps: AppDeps) {
   api.route('/', createReportsRoutes(deps));
   api.route('/', createTemplatesRoutes(deps));
   api.route('/', createCampaignsRoutes(deps));
+  api.route('/', createRulesRoutes(deps));
   api.route('/', createMediaRoutes(deps));
   api.route('/', createEventsRoutes(deps));
   api.route('/', createPushRoutes(deps));

@@ -15,6 +15,7 @@ import { createEventBus, type EventBus } from './lib/event-bus.js';
 import type { Logger } from './lib/logger.js';
 import { createSecretBox, type SecretBox } from './lib/secret-box.js';
 import { createEventOutbox, type EventOutbox } from './events/events.outbox.js';
+import { createRuleCache, type RuleCache } from './rules/rules.repository.js';
 import { createLocalMediaStorage, type MediaStorage } from './media/media.storage.js';
 import { createGraphClient, type GraphClient } from './whatsapp/graph/graph.client.js';
 import { createTokenBuckets } from './whatsapp/outbound/rate-limit.js';
@@ -55,6 +56,8 @@ export interface AppDeps {
   outbox: EventOutbox;
   /** HTTP client for calls Parley makes out (tests pass a stand-in). */
   fetch: typeof fetch;
+  /** Enabled automation rules, parsed once per change. */
+  rules: RuleCache;
 }
 
 /** Wires the stores over one database; tests pass their own clock, limits, folders and a silent logger. */
@@ -112,5 +115,6 @@ export function createDeps(input: {
     box,
     outbox: createEventOutbox(db, jobs),
     fetch: input.fetch ?? fetch,
+    rules: createRuleCache(db),
   };
 }

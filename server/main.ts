@@ -18,6 +18,8 @@ import { registerWhatsAppJobs } from './whatsapp/whatsapp.jobs.js';
 import { registerConsentJobs } from './consent/consent.jobs.js';
 import { registerCampaignJobs } from './campaigns/campaigns.jobs.js';
 import { registerEventJobs } from './events/events.jobs.js';
+import { registerRules } from './rules/rules.jobs.js';
+import { seedBuiltInRules } from './rules/rules.defaults.js';
 import { enqueueTemplateSync, registerTemplateJobs, TEMPLATE_SCHEDULES } from './templates/templates.jobs.js';
 import { loadVapidKeys } from './push/push.keys.js';
 import { createWebhookFastPath } from './whatsapp/webhook/webhook.fast-path.js';
@@ -68,6 +70,8 @@ async function main() {
   registerCampaignJobs(deps);
   registerTemplateJobs(deps);
   registerEventJobs(deps);
+  seedBuiltInRules(deps.db, deps.clock.now());
+  const automation = registerRules(deps);
   enqueueTemplateSync(deps);
   deps.worker.start();
   const schedules = startSchedules([...SYSTEM_SCHEDULES, ...TEMPLATE_SCHEDULES], { store: deps.jobs, logger, onEnqueued: (q) => deps.worker.notify(q) });
@@ -101,6 +105,7 @@ async function main() {
       process.exit(1);
     }, SHUTDOWN_BUDGET_MS).unref();
     schedules.stop();
+    automation.stop();
     deps.sandbox?.simulator.stop();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     // Live-update streams never end by themselves.

@@ -11,3 +11,4 @@ export * from './pipelines.js';
 export * from './consent.js';
 export * from './campaigns.js';
 export * from './events.js';
+export * from './rules.js';

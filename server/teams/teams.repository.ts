@@ -80,14 +80,21 @@ export function routeNewConversation(db: Db, input: { conversationId: string; ch
   const team = byKeyword ?? byNumber;
   if (team) {
     teamId = team.id;
-    const members = active(db.select({ id: teamMembers.userId }).from(teamMembers).where(eq(teamMembers.teamId, team.id)).all().map((m) => m.id))
-      .filter((m) => m.available)
-      .map((m) => m.id);
-    assigneeId = nextRoundRobin(members, team.lastAssigneeId);
-    if (assigneeId) db.update(teams).set({ lastAssigneeId: assigneeId }).where(eq(teams.id, team.id)).run();
+    assigneeId = roundRobinMember(db, team);
     reason = `${byKeyword ? 'keyword' : 'number'} → ${team.name}, ${assigneeId ? 'round-robin' : 'nobody available'}`;
   }
   return assign(db, input.conversationId, { assigneeId, teamId, reason });
+}
+
+/** The next available, active member of a team in turn (remembered on the team), or null. In the caller's transaction. */
+export function roundRobinMember(db: Db, team: { id: string; lastAssigneeId: string | null }): string | null {
+  const ids = db.select({ id: teamMembers.userId }).from(teamMembers).where(eq(teamMembers.teamId, team.id)).all().map((m) => m.id);
+  const members = ids.length
+    ? db.select({ id: users.id, available: users.available }).from(users).where(and(inArray(users.id, ids), isNull(users.disabledAt))).all().filter((m) => m.available).map((m) => m.id)
+    : [];
+  const next = nextRoundRobin(members, team.lastAssigneeId);
+  if (next) db.update(teams).set({ lastAssigneeId: next }).where(eq(teams.id, team.id)).run();
+  return next;
 }
 
 function assign(db: Db, conversationId: string, r: { assigneeId: string | null; teamId: string | null; reason: string }) {

@@ -1,0 +1,136 @@
+import { eq } from 'drizzle-orm';
+import { contactTags } from '../../db/schema/contacts.js';
+import { ruleRuns, rules } from '../../db/schema/rules.js';
+import { inTransaction, type Db } from '../../db/client.js';
+import { getContact } from '../contacts/contacts.repository.js';
+import { getConversation } from '../inbox/conversations.repository.js';
+import { getDeal } from '../pipelines/deals.repository.js';
+import { getSetting } from '../teams/teams.repository.js';
+import { executeAction, RuleConfigError, type ActionDeps, type StepResult } from './rules.actions.js';
+import { evaluateConditions, isWithinBusinessHours, type BusinessHours, type Facts } from './rules.models.js';
+import { RULE_RUN_QUEUE } from './rules.consumer.js';
+import { getRule, parseRule, type RuleCache } from './rules.repository.js';
+
+export type RunRow = typeof ruleRuns.$inferSelect;
+
+/** At most this many runs of one rule per conversation per hour: a rule that re-triggers itself stops. */
+export const LOOP_LIMIT = 10;
+const HOUR = 3_600_000;
+
+interface Step {
+  action: string;
+  status: StepResult['status'];
+  detail: string | null;
+  at: string;
+}
+
+const getRun = (db: Db, id: string) => db.select().from(ruleRuns).where(eq(ruleRuns.id, id)).get();
+
+function finish(db: Db, run: RunRow, patch: Partial<RunRow>, now: number) {
+  db.update(ruleRuns).set({ ...patch, updatedAt: now }).where(eq(ruleRuns.id, run.id)).run();
+}
+
+/**
+ * `rules.run`: executes one run. The first time it reads the latest state — a "no reply" run is cancelled
+ * when someone has replied since — checks scope, loop protection and conditions; then each action runs in
+ * its own transaction together with the run's progress, so a retry continues where it stopped and never
+ * repeats a step. `wait` parks the run and re-enqueues it for later.
+ */
+export function runRule(deps: ActionDeps & { rules: RuleCache }, payload: { runId: string }): void {
+  const { db, clock } = deps;
+  const run = getRun(db, payload.runId);
+  if (!run || (run.state !== 'pending' && run.state !== 'waiting')) return;
+  const now = clock.now();
+  const row = getRule(db, run.ruleId);
+  const rule = row && row.enabled ? parseRule(row) : null;
+  if (!rule) return finish(db, run, { state: 'skipped', error: 'the rule was disabled or deleted before it ran' }, now);
+  const event = JSON.parse(run.event) as Record<string, unknown>;
+
+  if (run.conditionsMatched === null) {
+    const conversation = run.conversationId ? getConversation(db, run.conversationId) : undefined;
+    const at = typeof event.timestamp === 'string' ? Date.parse(event.timestamp) : run.createdAt;
+    // "No reply" checks again now: an answer (or a resolve) since the message cancels the follow-up.
+    if (rule.trigger.type === 'no_business_reply' && conversation && ((conversation.lastOutboundAt ?? 0) > at || conversation.status === 'resolved')) {
+      return finish(db, run, { state: 'cancelled', error: conversation.status === 'resolved' ? 'resolved before the time was up' : 'answered before the time was up' }, now);
+    }
+    if (rule.trigger.type === 'no_customer_reply' && conversation && (conversation.lastInboundAt ?? 0) > run.createdAt) {
+      return finish(db, run, { state: 'cancelled', error: 'the customer answered before the time was up' }, now);
+    }
+    if (rule.scope.channelId && conversation?.channelId !== rule.scope.channelId) return finish(db, run, { state: 'skipped', error: 'another WhatsApp number' }, now);
+    if (rule.scope.teamId && conversation?.teamId !== rule.scope.teamId) return finish(db, run, { state: 'skipped', error: 'another team' }, now);
+    // Per conversation, or per contact for contact events (tags, fields) that carry none.
+    const subject = run.conversationId ? { column: 'conversation_id', id: run.conversationId, what: 'conversation' } : run.contactId ? { column: 'contact_id', id: run.contactId, what: 'contact' } : null;
+    if (subject) {
+      const recent = db.$client
+        .prepare(`SELECT count(*) AS n FROM rule_runs WHERE rule_id = ? AND ${subject.column} = ? AND created_at > ? AND state IN ('done', 'waiting', 'failed') AND id != ?`)
+        .get(rule.row.id, subject.id, now - HOUR, run.id) as { n: number };
+      if (recent.n >= LOOP_LIMIT) return finish(db, run, { state: 'skipped', error: `loop protection: ${recent.n} runs for this ${subject.what} in the last hour` }, now);
+    }
+    const matched = evaluateConditions(rule.conditions, loadFacts(db, run, event, now));
+    finish(db, run, { conditionsMatched: matched, ...(matched ? {} : { state: 'skipped', error: 'conditions not met' }) }, now);
+    if (!matched) return;
+  }
+
+  const log = JSON.parse(getRun(db, run.id)!.log) as Step[];
+  for (let i = run.nextStep; i < rule.actions.length; i++) {
+    const action = rule.actions[i]!;
+    const at = clock.now();
+    if (action.type === 'wait' && run.state !== 'waiting') {
+      // Park: the next run of this job continues after the wait.
+      inTransaction(db, () => {
+        log.push({ action: 'wait', status: 'done', detail: `${action.minutes} min`, at: new Date(at).toISOString() });
+        finish(db, run, { state: 'waiting', log: JSON.stringify(log) }, at);
+        deps.jobs.enqueue(RULE_RUN_QUEUE, { runId: run.id }, { idempotencyKey: `${run.id}@${i}`, runAt: at + action.minutes * 60_000, maxAttempts: 5 });
+      });
+      return;
+    }
+    try {
+      inTransaction(db, () => {
+        const result = action.type === 'wait' ? { status: 'done' as const, detail: 'waited' } : executeAction(deps, { runId: run.id, ruleId: rule.row.id, step: i, conversationId: run.conversationId, contactId: run.contactId, dealId: run.dealId, event, now: at }, action);
+        if (action.type !== 'wait') log.push({ action: action.type, status: result.status, detail: result.detail, at: new Date(at).toISOString() });
+        finish(db, run, { nextStep: i + 1, state: 'pending', log: JSON.stringify(log) }, at);
+      });
+      run.state = 'pending';
+    } catch (err) {
+      if (!(err instanceof RuleConfigError)) throw err; // the job retries from this step
+      // A rule pointing at something deleted: this run fails with the reason, the rule is flagged, others go on.
+      inTransaction(db, () => {
+        log.push({ action: action.type, status: 'failed', detail: err.message, at: new Date(at).toISOString() });
+        finish(db, run, { state: 'failed', error: err.message, log: JSON.stringify(log) }, at);
+        db.update(rules).set({ flaggedError: err.message }).where(eq(rules.id, rule.row.id)).run();
+      });
+      deps.rules.invalidate();
+      return;
+    }
+  }
+  finish(db, run, { state: 'done' }, clock.now());
+}
+
+/** What conditions read, fresh at run time. */
+function loadFacts(db: Db, run: RunRow, event: Record<string, unknown>, now: number): Facts {
+  const contact = run.contactId ? getContact(db, run.contactId) : undefined;
+  const conversation = run.conversationId ? getConversation(db, run.conversationId) : undefined;
+  const deal = run.dealId ? getDeal(db, run.dealId) : undefined;
+  const hours = (teamId: string) => getSetting<BusinessHours | null>(db, teamId ? `businessHours:${teamId}` : 'businessHours', null) ?? getSetting<BusinessHours | null>(db, 'businessHours', null);
+  return {
+    contact: contact
+      ? {
+          tags: db.select({ tag: contactTags.tag }).from(contactTags).where(eq(contactTags.contactId, contact.id)).all().map((t) => t.tag),
+          language: contact.language,
+          name: contact.name,
+          optedOut: contact.marketingOptOut,
+          custom: JSON.parse(contact.customFields) as Record<string, unknown>,
+        }
+      : null,
+    conversation: conversation
+      ? { status: conversation.status, assigneeId: conversation.assigneeId, teamId: conversation.teamId, priority: conversation.priority, windowOpen: (conversation.windowExpiresAt ?? 0) > now }
+      : null,
+    message: typeof event.text === 'string' ? { text: event.text } : null,
+    deal: deal ? { stageId: deal.stageId, amount: deal.amountMinor } : null,
+    inBusinessHours: (teamId) => {
+      const h = hours(teamId);
+      return h ? isWithinBusinessHours(h, now) : true; // no hours set: always open
+    },
+  };
+}
+

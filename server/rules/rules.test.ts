@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { rulesSetup } from './rules.testkit.js';
+import { fireSchedule } from './rules.jobs.js';
+import { isWithinBusinessHours, triggerMatches } from './rules.models.js';
+import { LOOP_LIMIT } from './rules.run.js';
+
+const MIN = 60_000;
+
+/** Two sales agents in a team, and a manager. */
+async function salesTeam(k: Awaited<ReturnType<typeof rulesSetup>>) {
+  const users = [];
+  for (const email of ['ana@shop.test', 'bo@shop.test', 'manager@shop.test']) users.push(await k.t.deps.users.create({ email, password: 'correct horse battery', role: email.startsWith('manager') ? 'admin' : 'agent' }));
+  const team = (await (await k.api('/teams', { body: { name: 'Sales' } })).json()).data;
+  expect((await k.api(`/teams/${team.id}/members`, { method: 'PUT', body: { userIds: [users[0]!.id, users[1]!.id] } })).status).toBe(200);
+  return { team, ana: users[0]!, bo: users[1]!, manager: users[2]! };
+}
+
+describe('automation rules', () => {
+  it('a new lead who says "price" is tagged, assigned round-robin in sales, and gets a task for the manager if nobody answers in 30 minutes — once per lead', async () => {
+    const k = await rulesSetup();
+    const { team, ana, bo, manager } = await salesTeam(k);
+    const router = await k.createRule({ name: 'Price leads', trigger: { type: 'keyword', keywords: ['price', 'preço'] }, actions: [{ type: 'add_tag', tag: 'lead' }, { type: 'assign', mode: 'round_robin', teamId: team.id }] });
+    const follow = await k.createRule({ name: 'Nobody answered', trigger: { type: 'no_business_reply', minutes: 30 }, conditions: { match: 'all', items: [{ field: 'contact.tag', op: 'eq', value: 'lead' }] }, actions: [{ type: 'create_task', title: 'Lead waiting 30 min', assignee: 'user', userId: manager.id }] });
+
+    const first = await k.says('351912000001', 'Hi, what is the PRICE of the blue sofa?');
+    await k.says('351912000001', 'Hi, what is the PRICE of the blue sofa?', { id: first }); // Meta redelivers
+    await k.says('351912000002', 'Qual é o preço?');
+    await k.says('351912000003', 'Just saying hello'); // not a lead
+    k.pump();
+    const a = k.conversationOf('351912000001');
+    const b = k.conversationOf('351912000002');
+    expect(k.tagsOf(a.contact_id)).toEqual(['lead']);
+    expect(k.tagsOf(b.contact_id)).toEqual(['lead']);
+    expect(k.tagsOf(k.conversationOf('351912000003').contact_id)).toEqual([]);
+    expect(new Set([a.assignee_id, b.assignee_id])).toEqual(new Set([ana.id, bo.id])); // round-robin
+    expect([a.team_id, b.team_id]).toEqual([team.id, team.id]);
+
+    // Lead B gets an answer within the 30 minutes; lead A does not.
+    k.t.clock.advance(10 * MIN);
+    const reply = await k.api(`/conversations/${b.id}/messages`, { body: { type: 'text', text: 'Hi! It is 120 €.' } });
+    expect(reply.status).toBe(202);
+    k.t.clock.advance(21 * MIN);
+    k.pump();
+    k.pump();
+    const tasks = k.t.db.$client.prepare(`SELECT title, assignee_id AS assigneeId, conversation_id AS conversationId FROM tasks`).all();
+    expect(tasks).toEqual([{ title: 'Lead waiting 30 min', assigneeId: manager.id, conversationId: a.id }]);
+    const followRuns = await k.runs(follow.id);
+    expect(followRuns.map((r) => r.state).sort()).toEqual(['cancelled', 'done', 'skipped']); // A, B, and the non-lead
+    expect(followRuns.find((r) => r.state === 'cancelled')!.error).toMatch(/answered/);
+    const routerRuns = await k.runs(router.id);
+    expect(routerRuns).toHaveLength(2); // one per lead, the redelivery added nothing
+    expect(routerRuns[0]!.steps.map((s) => [s.action, s.status])).toEqual([
+      ['add_tag', 'done'],
+      ['assign', 'done'],
+    ]);
+  });
+
+  it('fires once per event even when the outbox is read again (a restart before the cursor moved)', async () => {
+    const k = await rulesSetup();
+    const rule = await k.createRule({ name: 'Tag every message', trigger: { type: 'message_received' }, actions: [{ type: 'add_tag', tag: 'talked' }] });
+    await k.says('351912000010', 'one');
+    await k.says('351912000010', 'two');
+    k.pump();
+    k.t.db.$client.prepare(`UPDATE event_cursors SET last_id = 0 WHERE consumer = 'rules'`).run();
+    k.pump();
+    const runs = await k.runs(rule.id);
+    expect(runs).toHaveLength(2);
+    expect(runs.map((r) => r.steps[0]!.status).sort()).toEqual(['done', 'skipped']); // the second message found the tag there
+  });
+
+  it('waits N minutes, then continues with the latest state', async () => {
+    const k = await rulesSetup();
+    const rule = await k.createRule({ name: 'Later', trigger: { type: 'message_received', firstMessageOnly: true }, actions: [{ type: 'add_tag', tag: 'new' }, { type: 'wait', minutes: 15 }, { type: 'add_note', text: 'Checked after 15 minutes' }] });
+    await k.says('351912000020', 'hello');
+    k.pump();
+    expect((await k.runs(rule.id))[0]!.state).toBe('waiting');
+    k.t.clock.advance(15 * MIN);
+    k.pump();
+    const [run] = await k.runs(rule.id);
+    expect(run!.state).toBe('done');
+    expect(run!.steps.map((s) => s.action)).toEqual(['add_tag', 'wait', 'add_note']);
+    expect(k.t.db.$client.prepare('SELECT body FROM conversation_notes').all()).toEqual([{ body: 'Checked after 15 minutes' }]);
+  });
+
+  it('stops a rule that keeps re-triggering itself (loop protection)', async () => {
+    const k = await rulesSetup();
+    await k.says('351912000030', 'hi');
+    const conv = k.conversationOf('351912000030');
+    const rule = await k.createRule({ name: 'Ping-pong', trigger: { type: 'tag_added', tag: 'ping' }, actions: [{ type: 'remove_tag', tag: 'ping' }, { type: 'add_tag', tag: 'ping' }] });
+    await k.api(`/contacts/${conv.contact_id}/tags`, { body: { tag: 'ping' } });
+    k.pump();
+    const runs = await k.runs(rule.id);
+    // Tag events carry no conversation: protection counts the contact's runs.
+    expect(runs.filter((r) => r.state === 'done')).toHaveLength(LOOP_LIMIT);
+    expect(runs.length).toBeLessThanOrEqual(LOOP_LIMIT + 2);
+    expect(runs.some((r) => r.error?.startsWith('loop protection'))).toBe(true);
+  });
+
+  it('logs a clear error and flags a rule whose team was deleted; other rules keep running', async () => {
+    const k = await rulesSetup();
+    const { team } = await salesTeam(k);
+    const broken = await k.createRule({ name: 'To sales', trigger: { type: 'message_received' }, actions: [{ type: 'assign', mode: 'team', teamId: team.id }] });
+    const fine = await k.createRule({ name: 'Tag', trigger: { type: 'message_received' }, actions: [{ type: 'add_tag', tag: 'seen' }] });
+    expect((await k.api(`/teams/${team.id}`, { method: 'DELETE' })).status).toBe(204);
+    await k.says('351912000040', 'hello');
+    k.pump();
+    const [run] = await k.runs(broken.id);
+    expect(run).toMatchObject({ state: 'failed', error: expect.stringMatching(/team .* no longer exists/) });
+    expect((await (await k.api(`/rules/${broken.id}`)).json()).data.flaggedError).toMatch(/no longer exists/);
+    expect((await k.runs(fine.id))[0]!.state).toBe('done');
+  });
+
+  it('skips a reply outside the 24-hour window with the reason, and refuses bad rules with 400 naming the field', async () => {
+    const k = await rulesSetup();
+    const rule = await k.createRule({ name: 'Thanks', trigger: { type: 'conversation_resolved' }, actions: [{ type: 'send_reply', text: 'Thanks for shopping with us!' }] });
+    await k.says('351912000050', 'hi');
+    const conv = k.conversationOf('351912000050');
+    k.t.clock.advance(25 * 60 * MIN);
+    expect((await k.api(`/conversations/${conv.id}`, { method: 'PATCH', body: { status: 'resolved' } })).status).toBe(200);
+    k.pump();
+    const [run] = await k.runs(rule.id);
+    expect(run!.steps[0]).toMatchObject({ action: 'send_reply', status: 'skipped', detail: expect.stringMatching(/window_closed/) });
+
+    const bad = async (trigger: Record<string, unknown>) => {
+      const res = await k.api('/rules', { body: { name: 'x', trigger, actions: [{ type: 'add_tag', tag: 'x' }] } });
+      return [res.status, (await res.json()).error.message];
+    };
+    expect(await bad({ type: 'keyword', regex: '(unclosed' })).toEqual([400, expect.stringMatching(/^trigger\.regex: invalid regular expression/)]);
+    expect(await bad({ type: 'schedule', cron: '61 * * * *' })).toEqual([400, expect.stringMatching(/^trigger\.cron: invalid cron expression/)]);
+    expect(await bad({ type: 'schedule', cron: '0 9 * * *', timezone: 'Mars/Olympus' })).toEqual([400, expect.stringMatching(/^trigger\.timezone: unknown time zone/)]);
+  });
+
+  it('a schedule fires once per slot, however many timers or restarts', async () => {
+    const k = await rulesSetup();
+    const rule = await k.createRule({ name: 'Daily', trigger: { type: 'schedule', cron: '0 9 * * *', timezone: 'Europe/Lisbon' }, actions: [{ type: 'notify', userId: 'usr_x', text: 'Good morning' }] });
+    const at = Date.UTC(2026, 10, 24, 9, 0, 0);
+    expect(fireSchedule(k.t.deps, rule.id, at)).toBe(true);
+    expect(fireSchedule(k.t.deps, rule.id, at + 300)).toBe(false);
+    k.pump();
+    expect((await k.runs(rule.id)).map((r) => r.state)).toEqual(['done']);
+  });
+});
+
+describe('rule models', () => {
+  it('business hours in the team’s time zone, with holidays', () => {
+    const lisbon = { timezone: 'Europe/Lisbon', week: { mon: [['09:00', '18:00']] as [string, string][] }, holidays: ['2026-12-28'] };
+    const saoPaulo = { ...lisbon, timezone: 'America/Sao_Paulo' };
+    const mondayUtc = (h: number, m = 0) => Date.UTC(2026, 10, 23, h, m); // Monday 23 Nov 2026
+    expect(isWithinBusinessHours(lisbon, mondayUtc(9))).toBe(true); // Lisbon is UTC+0 in winter
+    expect(isWithinBusinessHours(lisbon, mondayUtc(8, 59))).toBe(false);
+    expect(isWithinBusinessHours(lisbon, mondayUtc(18))).toBe(false);
+    expect(isWithinBusinessHours(saoPaulo, mondayUtc(11))).toBe(false); // 08:00 in São Paulo
+    expect(isWithinBusinessHours(saoPaulo, mondayUtc(12))).toBe(true);
+    expect(isWithinBusinessHours(lisbon, Date.UTC(2026, 11, 28, 10))).toBe(false); // a Monday, but a holiday
+    expect(isWithinBusinessHours(lisbon, Date.UTC(2026, 10, 24, 10))).toBe(false); // Tuesday: no hours
+  });
+
+  it('keywords match whole words without case or accents; regexes too', () => {
+    const t = { type: 'keyword' as const, keywords: ['preço', 'how much'] };
+    expect(triggerMatches(t, { text: 'Qual o PRECO?' })).toBe(true);
+    expect(triggerMatches(t, { text: 'How much is it' })).toBe(true);
+    expect(triggerMatches(t, { text: 'precos' })).toBe(false);
+    expect(triggerMatches({ type: 'keyword', regex: '\\border\\s*#?\\d+' }, { text: 'Where is order #123?' })).toBe(true);
+  });
+});
