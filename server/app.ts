@@ -36,6 +36,7 @@ import { createReportsRoutes } from './reports/reports.routes.js';
 import { createTemplatesRoutes } from './templates/templates.routes.js';
 import { createCampaignsRoutes } from './campaigns/campaigns.routes.js';
 import { createRulesRoutes } from './rules/rules.routes.js';
+import { createWebhooksRoutes } from './outbound-webhooks/webhooks.routes.js';
 import { createMediaRoutes, MEDIA_UPLOAD_LIMIT } from './media/media.routes.js';
 import { createSandboxRoutes } from './whatsapp/sandbox/sandbox.routes.js';
 import { createWebhookRoutes } from './whatsapp/webhook/webhook.routes.js';
@@ -95,6 +96,7 @@ export function createApp(deps: AppDeps) {
   api.route('/', createTemplatesRoutes(deps));
   api.route('/', createCampaignsRoutes(deps));
   api.route('/', createRulesRoutes(deps));
+  api.route('/', createWebhooksRoutes(deps));
   api.route('/', createMediaRoutes(deps));
   api.route('/', createEventsRoutes(deps));
   api.route('/', createPushRoutes(deps));

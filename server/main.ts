@@ -19,6 +19,7 @@ import { registerConsentJobs } from './consent/consent.jobs.js';
 import { registerCampaignJobs } from './campaigns/campaigns.jobs.js';
 import { registerEventJobs } from './events/events.jobs.js';
 import { registerRules } from './rules/rules.jobs.js';
+import { registerOutboundWebhooks } from './outbound-webhooks/webhooks.consumer.js';
 import { seedBuiltInRules } from './rules/rules.defaults.js';
 import { enqueueTemplateSync, registerTemplateJobs, TEMPLATE_SCHEDULES } from './templates/templates.jobs.js';
 import { loadVapidKeys } from './push/push.keys.js';
@@ -72,6 +73,7 @@ async function main() {
   registerEventJobs(deps);
   seedBuiltInRules(deps.db, deps.clock.now());
   const automation = registerRules(deps);
+  registerOutboundWebhooks(deps);
   enqueueTemplateSync(deps);
   deps.worker.start();
   const schedules = startSchedules([...SYSTEM_SCHEDULES, ...TEMPLATE_SCHEDULES], { store: deps.jobs, logger, onEnqueued: (q) => deps.worker.notify(q) });

@@ -2,7 +2,7 @@ import type { Db } from '../../db/client.js';
 import type { EventConsumer, EventType, StoredEvent } from '../events/events.outbox.js';
 import type { JobStore } from '../jobs/jobs.store.js';
 import { newId } from '../lib/ids.js';
-import { TRIGGER_EVENTS, triggerMatches } from './rules.models.js';
+import { textView, TRIGGER_EVENTS, triggerMatches } from './rules.models.js';
 import type { RuleCache } from './rules.repository.js';
 
 export const RULE_RUN_QUEUE = 'rules.run';
@@ -25,8 +25,9 @@ export function createRulesConsumer(deps: { db: Db; jobs: Pick<JobStore, 'enqueu
     handle(events: StoredEvent[]) {
       for (const e of events) {
         const data = JSON.parse(e.data) as Record<string, unknown>;
+        const view = e.type === 'message.received' ? textView(data) : null;
         for (const rule of deps.rules.enabled()) {
-          if (TRIGGER_EVENTS[rule.trigger.type] !== e.type || !triggerMatches(rule.trigger, data)) continue;
+          if (TRIGGER_EVENTS[rule.trigger.type] !== e.type || !triggerMatches(rule.trigger, data, view)) continue;
           const id = newId('run');
           if (insert.run(id, rule.row.id, `e:${e.id}`, e.type, e.conversationId, e.contactId, e.dealId, e.data, e.at, e.at).changes === 0) continue;
           const delayed = rule.trigger.type === 'no_business_reply' || rule.trigger.type === 'no_customer_reply';

@@ -22,20 +22,42 @@ export const TRIGGER_EVENTS: Record<TriggerType, EventType | null> = {
 /** Lower case without accents, so "Preço" matches "preco". */
 export const fold = (s: string) => s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 
+/** A message's text prepared once for all the rules that look at it (many rules, one fold). */
+export interface TextView {
+  text: string;
+  folded: string;
+  words: Set<string>;
+}
+const WORD_SPLIT = /[^\p{L}\p{N}]+/u;
+export function textView(data: Record<string, unknown>): TextView | null {
+  const text = typeof data.text === 'string' ? data.text : '';
+  if (!text) return null;
+  const folded = fold(text);
+  return { text, folded, words: new Set(folded.split(WORD_SPLIT).filter(Boolean)) };
+}
+const keywordCache = new Map<string, string[]>();
+const keywordParts = (k: string) => {
+  let parts = keywordCache.get(k);
+  if (!parts) keywordCache.set(k, (parts = fold(k).split(WORD_SPLIT).filter(Boolean)));
+  return parts;
+};
+const regexCache = new Map<string, RegExp>();
+
 /** Whether an event of the trigger's type also passes its options (keywords, first message, tag, stage). */
-export function triggerMatches(t: Trigger, data: Record<string, unknown>): boolean {
+export function triggerMatches(t: Trigger, data: Record<string, unknown>, view: TextView | null = t.type === 'keyword' ? textView(data) : null): boolean {
   switch (t.type) {
     case 'message_received':
       return !t.firstMessageOnly || data.firstOfConversation === true;
     case 'keyword': {
-      const text = typeof data.text === 'string' ? data.text : '';
-      if (!text) return false;
-      const words = new Set(fold(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean));
+      if (!view) return false;
       const byWord = (t.keywords ?? []).some((k) => {
-        const parts = fold(k).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-        return parts.length > 1 ? fold(text).includes(parts.join(' ')) : parts.length === 1 && words.has(parts[0]!);
+        const parts = keywordParts(k);
+        return parts.length > 1 ? view.folded.includes(parts.join(' ')) : parts.length === 1 && view.words.has(parts[0]!);
       });
-      return byWord || (!!t.regex && new RegExp(t.regex, 'iu').test(text));
+      if (byWord || !t.regex) return byWord;
+      let re = regexCache.get(t.regex);
+      if (!re) regexCache.set(t.regex, (re = new RegExp(t.regex, 'iu')));
+      return re.test(view.text);
     }
     case 'tag_added':
       return !t.tag || tagOf(data.after) === t.tag;

@@ -6,6 +6,7 @@ import { AuditLog } from './audit-log';
 import { CustomFieldsSection } from './custom-fields-section';
 import { createToken, createUser, fetchChannels, fetchTokens, fetchUsers, invite, revokeToken } from './settings.api';
 import { TeamsSection } from './teams-section';
+import { WebhooksSection } from './webhooks-section';
 import { WorkspaceSection } from './workspace-section';
 
 const SECTIONS = [
@@ -16,6 +17,7 @@ const SECTIONS = [
   { id: 'custom-fields', label: 'Custom fields' },
   { id: 'canned', label: 'Canned replies' },
   { id: 'tokens', label: 'API tokens' },
+  { id: 'webhooks', label: 'Webhooks' },
   { id: 'audit', label: 'Audit log' },
 ];
 
@@ -205,6 +207,7 @@ function SettingsBody() {
           <button type="submit">Create token</button>
         </form>
       </section>
+      <WebhooksSection />
       <Show when={ok(users)}>{(list) => <AuditLog users={list()} />}</Show>
     </main>
   );
