@@ -80,7 +80,7 @@ export interface EventOutbox {
  * with it (nothing is lost between a change and its webhooks or rules). An event no consumer wants is not
  * written at all, so the message hot path pays nothing until someone subscribes.
  */
-export function createEventOutbox(db: Db, jobs: Pick<JobStore, 'enqueue'>): EventOutbox {
+export function createEventOutbox(db: Db, jobs: Pick<JobStore, 'enqueueUnlessQueued'>): EventOutbox {
   const consumers: EventConsumer[] = [];
   const insert = () =>
     prepared(db, 'events.insert', () =>
@@ -106,8 +106,8 @@ export function createEventOutbox(db: Db, jobs: Pick<JobStore, 'enqueue'>): Even
     emit(e: DomainEvent, at: number): boolean {
       if (!consumers.some((c) => c.wants(e.type))) return false;
       insert().run(e.type, e.conversationId ?? null, e.contactId ?? null, e.dealId ?? null, JSON.stringify(e.data), at);
-      // One fan-out job per second at most: it reads everything new from each cursor.
-      jobs.enqueue(EVENTS_FANOUT_QUEUE, {}, { idempotencyKey: `f@${Math.floor(at / 1000)}`, maxAttempts: 10 });
+      // One waiting fan-out job is enough: it reads everything new from each cursor when it runs.
+      jobs.enqueueUnlessQueued(EVENTS_FANOUT_QUEUE, {}, { maxAttempts: 10 });
       return true;
     },
 
@@ -136,7 +136,8 @@ export function createEventOutbox(db: Db, jobs: Pick<JobStore, 'enqueue'>): Even
             })
             .immediate();
           total += n;
-          if (n < BATCH) break;
+          // Handling may record new events (a rule's actions): read on until nothing is left.
+          if (n === 0) break;
         }
       }
       return total;

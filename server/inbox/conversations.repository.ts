@@ -95,7 +95,8 @@ export function noteOutbound(db: Db, conversationId: string, at: number): void {
 }
 
 export function getConversation(db: Db, id: string): ConversationRow | undefined {
-  return db.select().from(conversations).where(eq(conversations.id, id)).get();
+  const find = prepared(db, 'conversations.byId', () => db.select().from(conversations).where(eq(conversations.id, sql.placeholder('id'))).prepare());
+  return find.get({ id });
 }
 
 export function markConversationRead(db: Db, id: string, now: number): void {

@@ -71,6 +71,11 @@ export function createJobStore(db: Db, clock: Clock) {
      VALUES (?, ?, 'queued', 0, ?, ?, ?, ?, ?)
      ON CONFLICT (queue, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING`,
   );
+  const insertUnlessQueued = sqlite.prepare(
+    `INSERT INTO jobs (queue, payload, state, attempts, max_attempts, run_at, created_at, updated_at)
+     SELECT ?, ?, 'queued', 0, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE queue = ? AND state IN ('queued', 'running') AND state = 'queued')`,
+    // (the IN repeats jobs_due_idx's condition so SQLite uses that partial index instead of scanning)
+  );
   const claim = sqlite.prepare(CLAIM_SQL);
   const complete = sqlite.prepare(
     `UPDATE jobs SET state = 'done', lease_token = NULL, updated_at = ?
@@ -124,6 +129,15 @@ export function createJobStore(db: Db, clock: Clock) {
         now,
       );
       return result.changes === 1 ? Number(result.lastInsertRowid) : null;
+    },
+
+    /**
+     * Adds a job unless one of this queue is already waiting to run (a running one does not count: it may
+     * have read its input already). For "something changed, look again" queues. Returns whether it added one.
+     */
+    enqueueUnlessQueued(queue: string, payload: unknown, opts: { maxAttempts?: number } = {}): boolean {
+      const now = clock.now();
+      return insertUnlessQueued.run(queue, JSON.stringify(payload ?? null), opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, now, now, now, queue).changes === 1;
     },
 
     /** Leases up to `limit` due jobs of one queue for `leaseMs`. */

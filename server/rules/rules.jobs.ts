@@ -13,8 +13,9 @@ const WEBHOOK_TIMEOUT_MS = 10_000;
  * Returns a handle to rebuild the timers after rules change, and to stop them.
  */
 export function registerRules(deps: AppDeps) {
-  deps.outbox.register(createRulesConsumer({ db: deps.db, jobs: deps.jobs, rules: deps.rules }));
-  deps.worker.register<{ runId: string }>(RULE_RUN_QUEUE, (p) => runRule(deps, p), { concurrency: 4, leaseMs: 60_000 });
+  deps.outbox.register(createRulesConsumer(deps));
+  // A run commits whole (its steps and its progress) or not at all: a retry starts where the last commit left it.
+  deps.worker.register<{ runId: string }>(RULE_RUN_QUEUE, (p) => deps.db.$client.transaction(() => runRule(deps, p)).immediate(), { concurrency: 4, leaseMs: 60_000 });
   deps.worker.register<{ url: string; body: unknown }>(
     CALL_WEBHOOK_QUEUE,
     async (p) => {

@@ -2,6 +2,8 @@ import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { rules } from '../../db/schema/rules.js';
 import { toIso } from '../lib/clock.js';
+import type { EventType } from '../events/events.outbox.js';
+import { fold, TRIGGER_EVENTS, type TextView } from './rules.models.js';
 import { actionSchema, conditionsSchema, scopeSchema, triggerSchema, type Action, type Conditions, type Trigger } from './rules.schemas.js';
 
 export type RuleRow = typeof rules.$inferSelect;
@@ -36,10 +38,55 @@ export const getRule = (db: Db, id: string) => db.select().from(rules).where(eq(
 export const listRules = (db: Db) => db.select().from(rules).orderBy(asc(rules.position), asc(rules.createdAt)).all();
 
 /** Enabled rules, parsed once and kept until a rule changes (they are read for every event). */
+interface RuleIndex {
+  all: Rule[];
+  /** Rules by the event type that fires them, keyword rules left out. */
+  byEvent: Map<EventType, Rule[]>;
+  /** Single-word keywords (folded) → their rules; other keyword rules (phrases, regexes) are scanned. */
+  byWord: Map<string, Rule[]>;
+  scanned: Rule[];
+}
+
+function indexRules(all: Rule[]): RuleIndex {
+  const index: RuleIndex = { all, byEvent: new Map(), byWord: new Map(), scanned: [] };
+  for (const r of all) {
+    const type = TRIGGER_EVENTS[r.trigger.type];
+    if (!type) continue;
+    if (r.trigger.type !== 'keyword') {
+      index.byEvent.set(type, [...(index.byEvent.get(type) ?? []), r]);
+      continue;
+    }
+    const words = (r.trigger.keywords ?? []).map((k) => fold(k).split(/[^\p{L}\p{N}]+/u).filter(Boolean));
+    if (r.trigger.regex || words.some((w) => w.length !== 1)) index.scanned.push(r);
+    else for (const [w] of words) if (!index.byWord.get(w!)?.includes(r)) index.byWord.set(w!, [...(index.byWord.get(w!) ?? []), r]);
+  }
+  return index;
+}
+
 export function createRuleCache(db: Db) {
   let cached: Rule[] | null = null;
+  let index: RuleIndex | null = null;
   const listeners: (() => void)[] = [];
   return {
+    /** The enabled rules an event may fire: by type, and for messages the keyword rules whose word it contains. */
+    candidates(type: EventType, view: TextView | null): Rule[] {
+      index ??= indexRules(this.enabled());
+      const byType = index.byEvent.get(type) ?? [];
+      if (type !== 'message.received') return byType;
+      const hits = new Set<Rule>(index.scanned);
+      if (view) for (const w of view.words) for (const r of index.byWord.get(w) ?? []) hits.add(r);
+      return hits.size ? [...byType, ...hits] : byType;
+    },
+    /** An enabled rule, parsed (undefined when disabled or deleted). */
+    byId(id: string): Rule | undefined {
+      index ??= indexRules(this.enabled());
+      return index.all.find((r) => r.row.id === id);
+    },
+    /** Whether any enabled rule listens to this event type (asked on the write path). */
+    listensTo(type: EventType): boolean {
+      index ??= indexRules(this.enabled());
+      return index.byEvent.has(type) || (type === 'message.received' && (index.byWord.size > 0 || index.scanned.length > 0));
+    },
     /** Called after every change (schedule timers follow the rules). */
     onChange(fn: () => void) {
       listeners.push(fn);
@@ -55,6 +102,7 @@ export function createRuleCache(db: Db) {
     },
     invalidate() {
       cached = null;
+      index = null;
       for (const fn of listeners) fn();
     },
   };

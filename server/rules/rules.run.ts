@@ -1,7 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { contactTags } from '../../db/schema/contacts.js';
 import { ruleRuns, rules } from '../../db/schema/rules.js';
-import { inTransaction, type Db } from '../../db/client.js';
+import { inTransaction, prepared, type Db } from '../../db/client.js';
 import { getContact } from '../contacts/contacts.repository.js';
 import { getConversation } from '../inbox/conversations.repository.js';
 import { getDeal } from '../pipelines/deals.repository.js';
@@ -9,7 +9,7 @@ import { getSetting } from '../teams/teams.repository.js';
 import { executeAction, RuleConfigError, type ActionDeps, type StepResult } from './rules.actions.js';
 import { evaluateConditions, isWithinBusinessHours, type BusinessHours, type Facts } from './rules.models.js';
 import { RULE_RUN_QUEUE } from './rules.consumer.js';
-import { getRule, parseRule, type RuleCache } from './rules.repository.js';
+import type { RuleCache } from './rules.repository.js';
 
 export type RunRow = typeof ruleRuns.$inferSelect;
 
@@ -24,25 +24,35 @@ interface Step {
   at: string;
 }
 
-const getRun = (db: Db, id: string) => db.select().from(ruleRuns).where(eq(ruleRuns.id, id)).get();
+// Inside a transaction already (a run executed by the outbox fan-out, in its own savepoint): no further
+// savepoint per step — each level makes SQLite journal every page it touches once more.
+const step = <T>(db: Db, fn: () => T): T => (db.$client.inTransaction ? fn() : inTransaction(db, fn));
 
-function finish(db: Db, run: RunRow, patch: Partial<RunRow>, now: number) {
-  db.update(ruleRuns).set({ ...patch, updatedAt: now }).where(eq(ruleRuns.id, run.id)).run();
+const getRun = (db: Db, id: string) => prepared(db, 'rules.runById', () => db.select().from(ruleRuns).where(eq(ruleRuns.id, sql.placeholder('id'))).prepare()).get({ id });
+
+/** Records a run's progress (a prepared statement: this runs for every step of every run). */
+function finish(db: Db, run: RunRow, patch: Partial<Pick<RunRow, 'state' | 'nextStep' | 'conditionsMatched' | 'log' | 'error'>>, now: number) {
+  prepared(db, 'rules.runProgress', () =>
+    db.$client.prepare(
+      `UPDATE rule_runs SET state = coalesce(@state, state), next_step = coalesce(@nextStep, next_step), conditions_matched = coalesce(@matched, conditions_matched),
+         log = coalesce(@log, log), error = coalesce(@error, error), updated_at = @now WHERE id = @id`,
+    ),
+  ).run({ id: run.id, now, state: patch.state ?? null, nextStep: patch.nextStep ?? null, matched: patch.conditionsMatched === undefined || patch.conditionsMatched === null ? null : patch.conditionsMatched ? 1 : 0, log: patch.log ?? null, error: patch.error ?? null });
 }
 
 /**
  * `rules.run`: executes one run. The first time it reads the latest state — a "no reply" run is cancelled
- * when someone has replied since — checks scope, loop protection and conditions; then each action runs in
- * its own transaction together with the run's progress, so a retry continues where it stopped and never
- * repeats a step. `wait` parks the run and re-enqueues it for later.
+ * when someone has replied since — checks scope, loop protection and conditions; then the actions, each
+ * logged with the run's progress. Callers run it in one transaction (the fan-out's savepoint or the job's
+ * own), so a failure leaves nothing half done and a retry never repeats a committed step. `wait` parks
+ * the run (committed) and re-enqueues it for later.
  */
 export function runRule(deps: ActionDeps & { rules: RuleCache }, payload: { runId: string }): void {
   const { db, clock } = deps;
   const run = getRun(db, payload.runId);
   if (!run || (run.state !== 'pending' && run.state !== 'waiting')) return;
   const now = clock.now();
-  const row = getRule(db, run.ruleId);
-  const rule = row && row.enabled ? parseRule(row) : null;
+  const rule = deps.rules.byId(run.ruleId) ?? null;
   if (!rule) return finish(db, run, { state: 'skipped', error: 'the rule was disabled or deleted before it ran' }, now);
   const event = JSON.parse(run.event) as Record<string, unknown>;
 
@@ -77,7 +87,7 @@ export function runRule(deps: ActionDeps & { rules: RuleCache }, payload: { runI
     const at = clock.now();
     if (action.type === 'wait' && run.state !== 'waiting') {
       // Park: the next run of this job continues after the wait.
-      inTransaction(db, () => {
+      step(db, () => {
         log.push({ action: 'wait', status: 'done', detail: `${action.minutes} min`, at: new Date(at).toISOString() });
         finish(db, run, { state: 'waiting', log: JSON.stringify(log) }, at);
         deps.jobs.enqueue(RULE_RUN_QUEUE, { runId: run.id }, { idempotencyKey: `${run.id}@${i}`, runAt: at + action.minutes * 60_000, maxAttempts: 5 });
@@ -85,7 +95,7 @@ export function runRule(deps: ActionDeps & { rules: RuleCache }, payload: { runI
       return;
     }
     try {
-      inTransaction(db, () => {
+      step(db, () => {
         const result = action.type === 'wait' ? { status: 'done' as const, detail: 'waited' } : executeAction(deps, { runId: run.id, ruleId: rule.row.id, step: i, conversationId: run.conversationId, contactId: run.contactId, dealId: run.dealId, event, now: at }, action);
         if (action.type !== 'wait') log.push({ action: action.type, status: result.status, detail: result.detail, at: new Date(at).toISOString() });
         finish(db, run, { nextStep: i + 1, state: 'pending', log: JSON.stringify(log) }, at);
@@ -94,7 +104,7 @@ export function runRule(deps: ActionDeps & { rules: RuleCache }, payload: { runI
     } catch (err) {
       if (!(err instanceof RuleConfigError)) throw err; // the job retries from this step
       // A rule pointing at something deleted: this run fails with the reason, the rule is flagged, others go on.
-      inTransaction(db, () => {
+      step(db, () => {
         log.push({ action: action.type, status: 'failed', detail: err.message, at: new Date(at).toISOString() });
         finish(db, run, { state: 'failed', error: err.message, log: JSON.stringify(log) }, at);
         db.update(rules).set({ flaggedError: err.message }).where(eq(rules.id, rule.row.id)).run();
@@ -107,7 +117,7 @@ export function runRule(deps: ActionDeps & { rules: RuleCache }, payload: { runI
 }
 
 /** What conditions read, fresh at run time. */
-function loadFacts(db: Db, run: RunRow, event: Record<string, unknown>, now: number): Facts {
+export function loadFacts(db: Db, run: Pick<RunRow, 'contactId' | 'conversationId' | 'dealId'>, event: Record<string, unknown>, now: number): Facts {
   const contact = run.contactId ? getContact(db, run.contactId) : undefined;
   const conversation = run.conversationId ? getConversation(db, run.conversationId) : undefined;
   const deal = run.dealId ? getDeal(db, run.dealId) : undefined;

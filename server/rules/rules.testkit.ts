@@ -14,7 +14,7 @@ export async function rulesSetup() {
   const t = createTestContext();
   t.deps.channels.create({ phoneNumberId: PNID, wabaId: WABA, accessToken: 'EAAG-rules', appSecret: SECRET, verifyToken: 'v-rules' });
   const owner = await t.signIn('owner');
-  t.deps.outbox.register(createRulesConsumer({ db: t.deps.db, jobs: t.deps.jobs, rules: t.deps.rules }));
+  t.deps.outbox.register(createRulesConsumer(t.deps));
   let n = 0;
   /** A customer message through the real webhook path (signature, intake, processing). */
   const says = async (waId: string, text: string, opts: { id?: string } = {}) => {

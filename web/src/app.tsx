@@ -21,6 +21,10 @@ const TemplatePage = lazy(() => import('./features/templates/template-page').the
 const CampaignsPage = lazy(() => import('./features/campaigns/campaigns-page').then((m) => ({ default: m.CampaignsPage })));
 const NewCampaignPage = lazy(() => import('./features/campaigns/campaign-page').then((m) => ({ default: m.NewCampaignPage })));
 const CampaignPage = lazy(() => import('./features/campaigns/campaign-page').then((m) => ({ default: m.CampaignPage })));
+// Automation rules: their own chunks (the form carries the cron parser).
+const RulesPage = lazy(() => import('./features/rules/rules-page').then((m) => ({ default: m.RulesPage })));
+const NewRulePage = lazy(() => import('./features/rules/rule-page').then((m) => ({ default: m.NewRulePage })));
+const RulePage = lazy(() => import('./features/rules/rule-page').then((m) => ({ default: m.RulePage })));
 
 /** Routes of the web app; the server answers any of these paths with index.html. */
 export function App() {
@@ -42,6 +46,9 @@ export function App() {
       <Route path="/campaigns" component={CampaignsPage} />
       <Route path="/campaigns/new" component={NewCampaignPage} />
       <Route path="/campaigns/:id" component={CampaignPage} />
+      <Route path="/automation" component={RulesPage} />
+      <Route path="/automation/new" component={NewRulePage} />
+      <Route path="/automation/:id" component={RulePage} />
       <Route path="/sandbox/phone" component={CustomerPhonePage} />
       <Route path="/settings" component={SettingsPage} />
       <Route path="/invite/:token" component={InvitePage} />

@@ -28,7 +28,9 @@ const NAV: NavItem[] = [
     short: 'Bulk',
     icon: 'M3 10v4h3l6 4V6L6 10zM16 9a3 3 0 0 1 0 6M19 6a7 7 0 0 1 0 12',
     staff: true,
-    match: (p) => p.startsWith('/campaigns') || p.startsWith('/templates'),
+    // Automation lives in this area (its tabs and a link from Settings): a ninth section fits neither the
+    // phone tab bar nor the 1280 px top bar.
+    match: (p) => p.startsWith('/campaigns') || p.startsWith('/templates') || p.startsWith('/automation'),
   },
   { href: '/reports', label: 'Reports', icon: 'M3 20h18M6 20v-8M11 20V5M16 20v-11', staff: true, match: (p) => p.startsWith('/reports') },
   { href: '/settings', label: 'Settings', icon: 'M4 7h9M17 7h3M15 5v4M4 12h3M11 12h9M9 10v4M4 17h11M19 17h1M17 15v4', staff: true, match: (p) => p.startsWith('/settings') },

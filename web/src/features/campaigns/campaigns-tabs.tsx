@@ -1,6 +1,6 @@
 import { A, useLocation } from '@solidjs/router';
 
-/** Switches between the two pages of the Campaigns area: campaigns and the templates they send. */
+/** Switches between the pages of the Campaigns area: campaigns, the templates they send, and automation rules. */
 export function CampaignsTabs() {
   const location = useLocation();
   const at = (p: string) => location.pathname.startsWith(p);
@@ -11,6 +11,9 @@ export function CampaignsTabs() {
       </A>
       <A href="/templates" class={at('/templates') ? 'active' : ''} aria-current={at('/templates') ? 'page' : undefined}>
         Templates
+      </A>
+      <A href="/automation" class={at('/automation') ? 'active' : ''} aria-current={at('/automation') ? 'page' : undefined}>
+        Automation
       </A>
     </nav>
   );

@@ -62,6 +62,9 @@ function SettingsBody() {
     <main class="settings" aria-labelledby="settings-title">
       <div class="page-head">
         <h1 id="settings-title">Settings</h1>
+        <span class="muted small">
+          Rules that tag, assign and reply on their own: <a href="/automation">Automation</a>
+        </span>
       </div>
       <nav class="filters section-nav" aria-label="Settings sections">
         <For each={SECTIONS}>{(sec) => <button type="button" onClick={() => document.getElementById(sec.id)?.scrollIntoView({ behavior: 'smooth', block: 'start' })}>{sec.label}</button>}</For>

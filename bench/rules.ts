@@ -1,0 +1,100 @@
+// npm run bench:rules [-- --messages 10000 --rules 1000]
+// Automation cost: 10 000 inbound webhooks processed end to end with 1 000 enabled rules (mixed triggers)
+// against the same run with no rules, and the rule evaluation time per message.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { migrateDb, openDb } from '../db/client.js';
+import { loadConfig } from '../server/config.js';
+import { createDeps } from '../server/deps.js';
+import { registerEventJobs } from '../server/events/events.jobs.js';
+import { systemClock } from '../server/lib/clock.js';
+import { silentLogger } from '../server/lib/logger.js';
+import { registerRules } from '../server/rules/rules.jobs.js';
+import { textView, triggerMatches } from '../server/rules/rules.models.js';
+import type { Action, Trigger } from '../server/rules/rules.schemas.js';
+import { prepareDataDir } from '../server/system/data-dir.js';
+import { registerWhatsAppJobs } from '../server/whatsapp/whatsapp.jobs.js';
+import { BENCH_CHANNEL, benchWebhook } from './webhook-payload.js';
+
+const { values } = parseArgs({ options: { messages: { type: 'string', default: '10000' }, rules: { type: 'string', default: '1000' }, 'keywords-only': { type: 'boolean', default: false } } });
+const N = Number(values.messages);
+const RULES = Number(values.rules);
+
+/** The mix: mostly keyword rules (each keyword a message number, so each matches once), some on other events, a few on every message. */
+function ruleMix(n: number): { trigger: Trigger; actions: Action[]; conditions?: unknown }[] {
+  const tag: Action[] = [{ type: 'add_tag', tag: 'auto' }];
+  const out: { trigger: Trigger; actions: Action[]; conditions?: unknown }[] = [];
+  const share = (f: number) => Math.max(1, Math.round(n * f));
+  for (let i = 0; i < share(0.88); i++) out.push({ trigger: i % 40 === 0 ? { type: 'keyword', regex: `\\bpedido ${i}:` } : { type: 'keyword', keywords: [String(i)] }, actions: tag });
+  for (let i = 0; i < share(0.04); i++) out.push({ trigger: { type: 'tag_added', tag: `t${i}` }, actions: tag });
+  for (let i = 0; i < share(0.03); i++) out.push({ trigger: { type: 'deal_stage_changed' }, actions: tag });
+  for (let i = 0; i < share(0.02); i++) out.push({ trigger: { type: 'task_due' }, actions: tag });
+  for (let i = 0; i < share(0.01); i++) out.push({ trigger: { type: 'schedule', cron: '0 3 1 1 *', timezone: 'UTC' }, actions: tag });
+  if (values['keywords-only']) return out.slice(0, n);
+  for (let i = 0; i < share(0.005); i++) out.push({ trigger: { type: 'message_received', firstMessageOnly: true }, actions: [{ type: 'add_tag', tag: 'new' }] });
+  for (let i = 0; i < share(0.002); i++) out.push({ trigger: { type: 'message_received' }, conditions: { match: 'all', items: [{ field: 'contact.tag', op: 'eq', value: 'vip' }] }, actions: tag });
+  for (let i = 0; i < share(0.002); i++) out.push({ trigger: { type: 'no_business_reply', minutes: 60 }, actions: [{ type: 'create_task', title: 'Waiting', assignee: 'conversation_assignee' }] });
+  return out.slice(0, n);
+}
+
+async function run(withRules: boolean) {
+  const layout = prepareDataDir(mkdtempSync(join(tmpdir(), 'parley-bench-rules-')));
+  const db = openDb(layout.dbFile);
+  migrateDb(db);
+  const deps = createDeps({ config: loadConfig({ DATA_DIR: layout.root }), db, clock: systemClock, logger: silentLogger, secretKey: randomBytes(32), mediaDir: layout.media, tmpDir: layout.tmp, pollMs: 5 });
+  const channel = deps.channels.create({ ...BENCH_CHANNEL, accessToken: 'bench-token-000', verifyToken: 'bench-verify' });
+  if (withRules) {
+    const insert = db.$client.prepare(`INSERT INTO rules (id, name, enabled, trigger, conditions, actions, scope, position, created_at, updated_at) VALUES (?, ?, 1, ?, ?, ?, '{}', ?, ?, ?)`);
+    db.$client.transaction(() => ruleMix(RULES).forEach((r, i) => insert.run(`rule_${i}`, `Rule ${i}`, JSON.stringify(r.trigger), JSON.stringify(r.conditions ?? { match: 'all', items: [] }), JSON.stringify(r.actions), i, 0, 0)))();
+  }
+  registerWhatsAppJobs(deps);
+  registerEventJobs(deps);
+  const automation = registerRules(deps);
+  const stores: Promise<void>[] = [];
+  for (let i = 0; i < N; i++) {
+    const { body, signature } = benchWebhook(i);
+    stores.push(deps.ingest.store(signature, Buffer.from(body), [channel.id]));
+    if (stores.length % 1000 === 0) await Promise.all(stores.splice(0));
+  }
+  await Promise.all(stores);
+  const messages = db.$client.prepare(`SELECT count(*) AS n FROM messages`);
+  // Done: every message stored, the outbox read, and no rule run due now left.
+  const busy = db.$client.prepare(
+    `SELECT (SELECT count(*) FROM jobs WHERE queue IN ('events.fanout', 'rules.run', 'whatsapp.process-webhook') AND state IN ('queued', 'running') AND run_at <= ?) AS n`,
+  );
+  const started = performance.now();
+  deps.worker.start();
+  while ((messages.get() as { n: number }).n < N || (busy.get(Date.now()) as { n: number }).n > 0) await new Promise((r) => setTimeout(r, 10));
+  const ms = performance.now() - started;
+  await deps.worker.stop();
+  automation.stop();
+  const runs = db.$client.prepare(`SELECT state, count(*) AS n FROM rule_runs GROUP BY state`).all() as { state: string; n: number }[];
+  if (process.env.DEBUG_BENCH) console.log(db.$client.prepare(`SELECT queue, state, count(*) AS n FROM jobs GROUP BY 1, 2`).all(), db.$client.prepare(`SELECT error, count(*) n FROM rule_runs GROUP BY 1`).all());
+  return { rate: N / (ms / 1000), runs, deps };
+}
+
+const base = await run(false);
+const withRules = await run(true);
+
+// Evaluation alone: for each message event, the pass over every enabled rule (what the outbox consumer does).
+const rules = withRules.deps.rules.enabled();
+const events = withRules.deps.db.$client.prepare(`SELECT data FROM domain_events WHERE type = 'message.received'`).all() as { data: string }[];
+const times: number[] = [];
+for (const e of events) {
+  const t = performance.now();
+  const data = JSON.parse(e.data) as Record<string, unknown>;
+  const view = textView(data);
+  for (const r of withRules.deps.rules.candidates('message.received', view)) triggerMatches(r.trigger, data, view);
+  times.push(performance.now() - t);
+}
+times.sort((a, b) => a - b);
+const pct = (p: number) => times[Math.min(times.length - 1, Math.floor(times.length * p))]!;
+
+console.log(`bench/rules: ${N} inbound webhooks (1.1 KB text each, 1 000 contacts), ${rules.length} enabled rules`);
+console.log(`rule evaluation per message: p50 ${pct(0.5).toFixed(3)} ms, p95 ${pct(0.95).toFixed(3)} ms, max ${times.at(-1)!.toFixed(3)} ms (target p95 < 0.5 ms)`);
+console.log(`end to end, no rules:   ${Math.round(base.rate)} msg/s`);
+console.log(`end to end, with rules: ${Math.round(withRules.rate)} msg/s = ${Math.round((withRules.rate / base.rate) * 100)} % (target ≥ 70 %)`);
+console.log(`rule runs: ${withRules.runs.map((r) => `${r.state} ${r.n}`).join(', ')}`);
