@@ -3,7 +3,7 @@ import { createEffect, createMemo, createResource, createSignal, For, on, Show }
 import { ApiError } from '../../lib/api/client';
 import { fetchCustomFields } from '../../lib/custom-fields';
 import { createAction } from '../../ui/action';
-import { ErrorLine } from '../../ui/error-line';
+import { ErrorLine, FormProblems } from '../../ui/error-line';
 import { fetchContactNames, fetchPipelines } from '../deals/deals.api';
 import { fetchChannels } from '../settings/settings.api';
 import { MappingEditor } from '../templates/mapping-editor';
@@ -228,11 +228,7 @@ export function CampaignEditor(props: { campaign: Campaign | null; onSaved: (c: 
             </label>
           </div>
           <p class="muted small">A deal won by a recipient within the window counts as a conversion. Without a time, start by hand below.</p>
-          <Show when={problems().length}>
-            <ul class="plain form-problems" role="alert">
-              <For each={problems()}>{(p) => <li class="error small">{p}</li>}</For>
-            </ul>
-          </Show>
+          <FormProblems problems={problems()} />
           <ErrorLine message={action.error()} />
           <div class="form-buttons">
             <button type="submit" class="primary" disabled={busy()}>

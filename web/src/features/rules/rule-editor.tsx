@@ -1,7 +1,7 @@
 import { useNavigate } from '@solidjs/router';
 import { createEffect, createSignal, For, on, Show } from 'solid-js';
 import { createAction, errorMessage } from '../../ui/action';
-import { ErrorLine } from '../../ui/error-line';
+import { ErrorLine, FormProblems } from '../../ui/error-line';
 import { RuleActions } from './rule-actions';
 import { RuleConditions } from './rule-conditions';
 import { TriggerFields } from './trigger-fields';
@@ -125,11 +125,7 @@ export function RuleEditor(props: { rule: Rule | null; lookups: RuleLookups; sta
         </div>
         <p class="muted small">Only conversations on this number and in this team start the rule.</p>
 
-        <Show when={problems().length}>
-          <ul class="plain form-problems" role="alert">
-            <For each={problems()}>{(p) => <li class="error small">{p}</li>}</For>
-          </ul>
-        </Show>
+        <FormProblems problems={problems()} />
         <ErrorLine message={action.error()} />
         <div class="form-buttons">
           <button type="submit" class="primary" disabled={busy()}>
