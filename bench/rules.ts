@@ -1,4 +1,4 @@
-// npm run bench:rules [-- --messages 10000 --rules 1000]
+// npm run bench:rules [-- --messages 10000 --rules 1000 --rounds 2]
 // Automation cost: 10 000 inbound webhooks processed end to end with 1 000 enabled rules (mixed triggers)
 // against the same run with no rules, and the rule evaluation time per message.
 import { randomBytes } from 'node:crypto';
@@ -13,13 +13,14 @@ import { registerEventJobs } from '../server/events/events.jobs.js';
 import { systemClock } from '../server/lib/clock.js';
 import { silentLogger } from '../server/lib/logger.js';
 import { registerRules } from '../server/rules/rules.jobs.js';
-import { textView, triggerMatches } from '../server/rules/rules.models.js';
+import { evaluateConditions, textView, triggerMatches, type Facts } from '../server/rules/rules.models.js';
+import { loadFacts } from '../server/rules/rules.run.js';
 import type { Action, Trigger } from '../server/rules/rules.schemas.js';
 import { prepareDataDir } from '../server/system/data-dir.js';
 import { registerWhatsAppJobs } from '../server/whatsapp/whatsapp.jobs.js';
 import { BENCH_CHANNEL, benchWebhook } from './webhook-payload.js';
 
-const { values } = parseArgs({ options: { messages: { type: 'string', default: '10000' }, rules: { type: 'string', default: '1000' }, 'keywords-only': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { messages: { type: 'string', default: '10000' }, rules: { type: 'string', default: '1000' }, 'keywords-only': { type: 'boolean', default: false }, rounds: { type: 'string', default: '2' } } });
 const N = Number(values.messages);
 const RULES = Number(values.rules);
 
@@ -54,8 +55,11 @@ async function run(withRules: boolean) {
   registerEventJobs(deps);
   const automation = registerRules(deps);
   const stores: Promise<void>[] = [];
+  // Messages sent in the last N seconds, as Meta stamps them: "no reply in 60 min" follow-ups fall due an
+  // hour from now, as they would, instead of at once for messages of a past year.
+  const firstSecond = Math.floor(Date.now() / 1000) - N;
   for (let i = 0; i < N; i++) {
-    const { body, signature } = benchWebhook(i);
+    const { body, signature } = benchWebhook(i, 1000, firstSecond);
     stores.push(deps.ingest.store(signature, Buffer.from(body), [channel.id]));
     if (stores.length % 1000 === 0) await Promise.all(stores.splice(0));
   }
@@ -66,28 +70,44 @@ async function run(withRules: boolean) {
     `SELECT (SELECT count(*) FROM jobs WHERE queue IN ('events.fanout', 'rules.run', 'whatsapp.process-webhook') AND state IN ('queued', 'running') AND run_at <= ?) AS n`,
   );
   const started = performance.now();
+  const cpu = process.cpuUsage();
   deps.worker.start();
   while ((messages.get() as { n: number }).n < N || (busy.get(Date.now()) as { n: number }).n > 0) await new Promise((r) => setTimeout(r, 10));
   const ms = performance.now() - started;
+  const used = process.cpuUsage(cpu);
   await deps.worker.stop();
   automation.stop();
   const runs = db.$client.prepare(`SELECT state, count(*) AS n FROM rule_runs GROUP BY state`).all() as { state: string; n: number }[];
   if (process.env.DEBUG_BENCH) console.log(db.$client.prepare(`SELECT queue, state, count(*) AS n FROM jobs GROUP BY 1, 2`).all(), db.$client.prepare(`SELECT error, count(*) n FROM rule_runs GROUP BY 1`).all());
-  return { rate: N / (ms / 1000), runs, deps };
+  return { rate: N / (ms / 1000), cpuRate: N / ((used.user + used.system) / 1e6), runs, deps };
 }
 
-const base = await run(false);
-const withRules = await run(true);
+// These machines are shared and noisy: the two modes alternate (A B B A …) and each keeps its best round.
+const ROUNDS = Number(values.rounds);
+const bases: Awaited<ReturnType<typeof run>>[] = [];
+const withs: Awaited<ReturnType<typeof run>>[] = [];
+for (let r = 0; r < ROUNDS; r++) {
+  const order = r % 2 === 0 ? [false, true] : [true, false];
+  for (const mode of order) (mode ? withs : bases).push(await run(mode));
+}
+const best = (xs: typeof bases) => xs.reduce((a, b) => (b.rate > a.rate ? b : a));
+const base = best(bases);
+const withRules = best(withs);
+const bestCpu = (xs: typeof bases) => Math.max(...xs.map((x) => x.cpuRate));
 
 // Evaluation alone: for each message event, the pass over every enabled rule (what the outbox consumer does).
 const rules = withRules.deps.rules.enabled();
-const events = withRules.deps.db.$client.prepare(`SELECT data FROM domain_events WHERE type = 'message.received'`).all() as { data: string }[];
+const events = withRules.deps.db.$client.prepare(`SELECT data, conversation_id AS conversationId, contact_id AS contactId, deal_id AS dealId FROM domain_events WHERE type = 'message.received'`).all() as { data: string; conversationId: string | null; contactId: string | null; dealId: string | null }[];
 const times: number[] = [];
 for (const e of events) {
   const t = performance.now();
   const data = JSON.parse(e.data) as Record<string, unknown>;
   const view = textView(data);
-  for (const r of withRules.deps.rules.candidates('message.received', view)) triggerMatches(r.trigger, data, view);
+  // Triggers, then the conditions of the rules they fire (the facts read once per message, as the consumer does).
+  let facts: Facts | undefined;
+  for (const r of withRules.deps.rules.candidates('message.received', view)) {
+    if (triggerMatches(r.trigger, data, view) && r.conditions.items.length) evaluateConditions(r.conditions, (facts ??= loadFacts(withRules.deps.db, e, data, Date.now())));
+  }
   times.push(performance.now() - t);
 }
 times.sort((a, b) => a - b);
@@ -95,6 +115,7 @@ const pct = (p: number) => times[Math.min(times.length - 1, Math.floor(times.len
 
 console.log(`bench/rules: ${N} inbound webhooks (1.1 KB text each, 1 000 contacts), ${rules.length} enabled rules`);
 console.log(`rule evaluation per message: p50 ${pct(0.5).toFixed(3)} ms, p95 ${pct(0.95).toFixed(3)} ms, max ${times.at(-1)!.toFixed(3)} ms (target p95 < 0.5 ms)`);
-console.log(`end to end, no rules:   ${Math.round(base.rate)} msg/s`);
-console.log(`end to end, with rules: ${Math.round(withRules.rate)} msg/s = ${Math.round((withRules.rate / base.rate) * 100)} % (target ≥ 70 %)`);
+console.log(`end to end, no rules:   ${Math.round(base.rate)} msg/s (best of ${ROUNDS}; ${bases.map((b) => Math.round(b.rate)).join(', ')})`);
+console.log(`end to end, with rules: ${Math.round(withRules.rate)} msg/s (best of ${ROUNDS}; ${withs.map((b) => Math.round(b.rate)).join(', ')}) = ${Math.round((withRules.rate / base.rate) * 100)} % (target ≥ 70 %)`);
+console.log(`per CPU second:         ${Math.round(bestCpu(withs))} vs ${Math.round(bestCpu(bases))} msg = ${Math.round((bestCpu(withs) / bestCpu(bases)) * 100)} % (what the rules cost, less the noise of other processes)`);
 console.log(`rule runs: ${withRules.runs.map((r) => `${r.state} ${r.n}`).join(', ')}`);

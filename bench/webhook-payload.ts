@@ -2,8 +2,12 @@ import { serializeMetaStyle, signWebhookBody } from '../server/whatsapp/webhook/
 
 export const BENCH_CHANNEL = { phoneNumberId: '220011223344556', wabaId: '310998877665544', appSecret: 'bench-app-secret' } as const;
 
-/** A ~1.5 KB signed inbound-text webhook, serialised the way Meta does (non-ASCII escaped). */
-export function benchWebhook(i: number, contacts = 1000): { body: string; signature: string } {
+/**
+ * A ~1.5 KB signed inbound-text webhook, serialised the way Meta does (non-ASCII escaped). Message `i` is
+ * stamped `firstSecond + i` (Unix seconds); pass a recent second when timing matters (service windows,
+ * follow-ups that fall due).
+ */
+export function benchWebhook(i: number, contacts = 1000, firstSecond = 1_752_000_000): { body: string; signature: string } {
   const waId = String(14155550000 + (i % contacts));
   const payload = {
     object: 'whatsapp_business_account',
@@ -21,7 +25,7 @@ export function benchWebhook(i: number, contacts = 1000): { body: string; signat
                 {
                   from: waId,
                   id: `wamid.BENCH${String(i).padStart(12, '0')}`,
-                  timestamp: String(1_752_000_000 + i),
+                  timestamp: String(firstSecond + i),
                   type: 'text',
                   text: { body: `Olá! Pedido ${i}: ¿tienen café? ☕ `.padEnd(1100, 'lorem ipsum dolor sit amet ') },
                 },

@@ -1,12 +1,18 @@
 import type { AppDeps } from '../deps.js';
 import { EVENTS_FANOUT_QUEUE } from './events.outbox.js';
 
-/** Registers the outbox fan-out: one job at a time reads every consumer's new events. */
+/**
+ * Registers the outbox fan-out: one job at a time reads every consumer's new events. It runs as a batch
+ * handler so the claim, the consumers' work and the completion commit together (one fsync per round, not
+ * three); each consumer's batch is its own savepoint inside, so one that throws keeps its cursor.
+ */
 export function registerEventJobs(deps: Pick<AppDeps, 'worker' | 'outbox' | 'notify'>): void {
-  deps.worker.register(
+  deps.worker.registerBatch(
     EVENTS_FANOUT_QUEUE,
     () => {
+      // The wake-ups run on a later tick, after this transaction has committed.
       if (deps.outbox.fanOut() > 0) for (const q of deps.outbox.wakes()) deps.notify(q);
+      return new Map();
     },
     { concurrency: 1 },
   );

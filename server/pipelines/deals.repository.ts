@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import { prepared, type Db } from '../../db/client.js';
 import { conversations } from '../../db/schema/inbox.js';
 import { deals, dealStageHistory, type DEAL_KINDS } from '../../db/schema/pipelines.js';
 import { toIso } from '../lib/clock.js';
@@ -49,7 +49,7 @@ export function canSeeDeal(db: Db, scope: DealScope, deal: Pick<DealRow, 'ownerI
 
 /** One deal by id, visible or not (callers check canSeeDeal). */
 export function getDeal(db: Db, id: string): DealRow | undefined {
-  return db.select().from(deals).where(eq(deals.id, id)).get();
+  return prepared(db, 'deals.byId', () => db.select().from(deals).where(eq(deals.id, sql.placeholder('id'))).prepare()).get({ id });
 }
 
 export interface DealFilters {

@@ -4,6 +4,7 @@ import { contactTags } from '../../db/schema/contacts.js';
 import { conversationNotes, conversations } from '../../db/schema/inbox.js';
 import { tasks } from '../../db/schema/tasks.js';
 import { teams } from '../../db/schema/teams.js';
+import { prepared } from '../../db/client.js';
 import { recordAudit } from '../audit/audit.js';
 import type { AppDeps } from '../deps.js';
 import { closeConversationCycle, getConversation } from '../inbox/conversations.repository.js';
@@ -75,7 +76,7 @@ export function executeAction(deps: ActionDeps, ctx: ActionContext, a: Action): 
         const id = contactId();
         const changes =
           a.type === 'add_tag'
-            ? db.insert(contactTags).values({ contactId: id, tag: a.tag, createdAt: ctx.now }).onConflictDoNothing().run().changes
+            ? prepared(db, 'rules.addTag', () => db.$client.prepare('INSERT INTO contact_tags (contact_id, tag, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')).run(id, a.tag, ctx.now).changes
             : db.delete(contactTags).where(and(eq(contactTags.contactId, id), eq(contactTags.tag, a.tag))).run().changes;
         if (!changes) return skipped(a.type === 'add_tag' ? `already tagged ${a.tag}` : `not tagged ${a.tag}`);
         recordAudit(db, actorFor(ctx), { action: a.type === 'add_tag' ? 'contact.tag_added' : 'contact.tag_removed', entityType: 'contact', entityId: id, [a.type === 'add_tag' ? 'after' : 'before']: { tag: a.tag } }, ctx.now);

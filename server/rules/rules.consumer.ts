@@ -5,7 +5,7 @@ import { newId } from '../lib/ids.js';
 import type { ActionDeps } from './rules.actions.js';
 import { evaluateConditions, textView, triggerMatches, type Facts } from './rules.models.js';
 import type { RuleCache } from './rules.repository.js';
-import { loadFacts, runRule } from './rules.run.js';
+import { loadFacts, runRule, type RunRow } from './rules.run.js';
 
 export const RULE_RUN_QUEUE = 'rules.run';
 
@@ -34,6 +34,7 @@ export function createRulesConsumer(deps: ConsumerDeps): EventConsumer {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'skipped', 0, 'conditions not met', ?, ?) ON CONFLICT (rule_id, event_key) DO NOTHING`,
       ),
     );
+  const exists = () => prepared(db, 'rules.runExists', () => db.$client.prepare(`SELECT 1 FROM rule_runs WHERE rule_id = ? AND event_key = ?`));
   return {
     name: 'rules',
     wants: (type: EventType) => deps.rules.listensTo(type),
@@ -44,6 +45,7 @@ export function createRulesConsumer(deps: ConsumerDeps): EventConsumer {
         const data = JSON.parse(e.data) as Record<string, unknown>;
         const view = e.type === 'message.received' ? textView(data) : null;
         let facts: Facts | undefined;
+        let brief: string | undefined;
         for (const rule of deps.rules.candidates(e.type, view)) {
           if (!triggerMatches(rule.trigger, data, view)) continue;
           const immediate = rule.trigger.type !== 'no_business_reply' && rule.trigger.type !== 'no_customer_reply';
@@ -51,7 +53,9 @@ export function createRulesConsumer(deps: ConsumerDeps): EventConsumer {
             // Conditions that do not hold end here with one row in the log: no job, no second write.
             facts ??= loadFacts(db, e, data, now);
             if (!evaluateConditions(rule.conditions, facts)) {
-              skipped().run(newId('run'), rule.row.id, `e:${e.id}`, e.type, e.conversationId, e.contactId, e.dealId, e.data, e.at, e.at);
+              // The log keeps what it needs to say which message it was, not a second copy of a long text.
+              brief ??= briefEvent(e.data, data);
+              skipped().run(newId('run'), rule.row.id, `e:${e.id}`, e.type, e.conversationId, e.contactId, e.dealId, brief, e.at, e.at);
               continue;
             }
           }
@@ -65,19 +69,34 @@ export function createRulesConsumer(deps: ConsumerDeps): EventConsumer {
             runAt = since + rule.trigger.minutes! * 60_000;
           }
           const id = newId('run');
-          if (insert().run(id, rule.row.id, key, e.type, e.conversationId, e.contactId, e.dealId, e.data, e.at, e.at).changes === 0) continue;
           if (delayed) {
+            if (insert().run(id, rule.row.id, key, e.type, e.conversationId, e.contactId, e.dealId, e.data, e.at, e.at).changes === 0) continue;
             deps.jobs.enqueue(RULE_RUN_QUEUE, { runId: id }, { idempotencyKey: id, runAt, maxAttempts: 5 });
             continue;
           }
+          if (exists().get(rule.row.id, key)) continue; // fired by this event before (the outbox was read again)
+          // Finished here, its row keeps the event for the log only (cut short); a run that waits and goes on
+          // later, or is left to a job, keeps it whole.
+          const parks = rule.actions.some((a) => a.type === 'wait');
+          const run: RunRow = { id, ruleId: rule.row.id, eventKey: key, eventType: e.type, conversationId: e.conversationId, contactId: e.contactId, dealId: e.dealId, event: parks ? e.data : (brief ??= briefEvent(e.data, data)), state: 'pending', nextStep: 0, conditionsMatched: null, log: '[]', error: null, createdAt: e.at, updatedAt: e.at };
           try {
-            db.$client.transaction(() => runRule(deps, { runId: id })).immediate();
+            // The run and its row commit with the fan-out, in one savepoint: the row is written once, finished.
+            db.$client.transaction(() => runRule(deps, { run, event: data, facts })).immediate();
           } catch {
-            // Left pending: the job runs it again (from the step it reached) and records what went wrong.
+            // Left pending: the job runs it again and records what went wrong.
+            insert().run(id, rule.row.id, key, e.type, e.conversationId, e.contactId, e.dealId, e.data, e.at, e.at);
             deps.jobs.enqueue(RULE_RUN_QUEUE, { runId: id }, { idempotencyKey: id, maxAttempts: 5 });
           }
         }
       }
     },
   };
+}
+
+const BRIEF_TEXT = 280;
+
+/** An event's payload for the log of a run finished at once: long message text cut short. */
+export function briefEvent(json: string, data: Record<string, unknown>): string {
+  if (typeof data.text !== 'string' || data.text.length <= BRIEF_TEXT) return json;
+  return JSON.stringify({ ...data, text: `${data.text.slice(0, BRIEF_TEXT)}…` });
 }

@@ -14,8 +14,24 @@ const WEBHOOK_TIMEOUT_MS = 10_000;
  */
 export function registerRules(deps: AppDeps) {
   deps.outbox.register(createRulesConsumer(deps));
-  // A run commits whole (its steps and its progress) or not at all: a retry starts where the last commit left it.
-  deps.worker.register<{ runId: string }>(RULE_RUN_QUEUE, (p) => deps.db.$client.transaction(() => runRule(deps, p)).immediate(), { concurrency: 4, leaseMs: 60_000 });
+  // Runs due together (follow-ups after an outage, a schedule, waits ending) share one transaction: one
+  // fsync for up to 50. Each run commits whole or not at all (its own savepoint): a run that throws is
+  // retried from where its last commit left it, and the others of the batch still count.
+  deps.worker.registerBatch<{ runId: string }>(
+    RULE_RUN_QUEUE,
+    (jobs) => {
+      const failed = new Map<number, unknown>();
+      for (const job of jobs) {
+        try {
+          deps.db.$client.transaction(() => runRule(deps, job.payload)).immediate();
+        } catch (err) {
+          failed.set(job.id, err);
+        }
+      }
+      return failed;
+    },
+    { concurrency: 50, leaseMs: 60_000 },
+  );
   deps.worker.register<{ url: string; body: unknown }>(
     CALL_WEBHOOK_QUEUE,
     async (p) => {

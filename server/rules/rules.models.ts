@@ -1,5 +1,6 @@
 import type { EventType } from '../events/events.outbox.js';
 import type { Condition, Conditions, Trigger, TriggerType } from './rules.schemas.js';
+import { fold, keywordWords, requiredLiteral, textView, type TextView } from './rules.text.js';
 
 /** The outbox event that fires each trigger (schedules fire from their cron instead). */
 export const TRIGGER_EVENTS: Record<TriggerType, EventType | null> = {
@@ -19,29 +20,15 @@ export const TRIGGER_EVENTS: Record<TriggerType, EventType | null> = {
   schedule: null,
 };
 
-/** Lower case without accents, so "Preço" matches "preco". */
-export const fold = (s: string) => s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+export { fold, textView, type TextView } from './rules.text.js';
 
-/** A message's text prepared once for all the rules that look at it (many rules, one fold). */
-export interface TextView {
-  text: string;
-  folded: string;
-  words: Set<string>;
-}
-const WORD_SPLIT = /[^\p{L}\p{N}]+/u;
-export function textView(data: Record<string, unknown>): TextView | null {
-  const text = typeof data.text === 'string' ? data.text : '';
-  if (!text) return null;
-  const folded = fold(text);
-  return { text, folded, words: new Set(folded.split(WORD_SPLIT).filter(Boolean)) };
-}
 const keywordCache = new Map<string, string[]>();
 const keywordParts = (k: string) => {
   let parts = keywordCache.get(k);
-  if (!parts) keywordCache.set(k, (parts = fold(k).split(WORD_SPLIT).filter(Boolean)));
+  if (!parts) keywordCache.set(k, (parts = keywordWords(k)));
   return parts;
 };
-const regexCache = new Map<string, RegExp>();
+const regexCache = new Map<string, { re: RegExp; literal: string | null }>();
 
 /** Whether an event of the trigger's type also passes its options (keywords, first message, tag, stage). */
 export function triggerMatches(t: Trigger, data: Record<string, unknown>, view: TextView | null = t.type === 'keyword' ? textView(data) : null): boolean {
@@ -55,9 +42,10 @@ export function triggerMatches(t: Trigger, data: Record<string, unknown>, view: 
         return parts.length > 1 ? view.folded.includes(parts.join(' ')) : parts.length === 1 && view.words.has(parts[0]!);
       });
       if (byWord || !t.regex) return byWord;
-      let re = regexCache.get(t.regex);
-      if (!re) regexCache.set(t.regex, (re = new RegExp(t.regex, 'iu')));
-      return re.test(view.text);
+      let compiled = regexCache.get(t.regex);
+      if (!compiled) regexCache.set(t.regex, (compiled = { re: new RegExp(t.regex, 'iu'), literal: requiredLiteral(t.regex) }));
+      if (compiled.literal !== null && !view.folded.includes(compiled.literal)) return false;
+      return compiled.re.test(view.text);
     }
     case 'tag_added':
       return !t.tag || tagOf(data.after) === t.tag;

@@ -3,7 +3,8 @@ import type { Db } from '../../db/client.js';
 import { rules } from '../../db/schema/rules.js';
 import { toIso } from '../lib/clock.js';
 import type { EventType } from '../events/events.outbox.js';
-import { fold, TRIGGER_EVENTS, type TextView } from './rules.models.js';
+import { TRIGGER_EVENTS } from './rules.models.js';
+import { keywordWords, type TextView } from './rules.text.js';
 import { actionSchema, conditionsSchema, scopeSchema, triggerSchema, type Action, type Conditions, type Trigger } from './rules.schemas.js';
 
 export type RuleRow = typeof rules.$inferSelect;
@@ -40,6 +41,7 @@ export const listRules = (db: Db) => db.select().from(rules).orderBy(asc(rules.p
 /** Enabled rules, parsed once and kept until a rule changes (they are read for every event). */
 interface RuleIndex {
   all: Rule[];
+  byId: Map<string, Rule>;
   /** Rules by the event type that fires them, keyword rules left out. */
   byEvent: Map<EventType, Rule[]>;
   /** Single-word keywords (folded) → their rules; other keyword rules (phrases, regexes) are scanned. */
@@ -48,7 +50,7 @@ interface RuleIndex {
 }
 
 function indexRules(all: Rule[]): RuleIndex {
-  const index: RuleIndex = { all, byEvent: new Map(), byWord: new Map(), scanned: [] };
+  const index: RuleIndex = { all, byId: new Map(all.map((r) => [r.row.id, r])), byEvent: new Map(), byWord: new Map(), scanned: [] };
   for (const r of all) {
     const type = TRIGGER_EVENTS[r.trigger.type];
     if (!type) continue;
@@ -56,7 +58,7 @@ function indexRules(all: Rule[]): RuleIndex {
       index.byEvent.set(type, [...(index.byEvent.get(type) ?? []), r]);
       continue;
     }
-    const words = (r.trigger.keywords ?? []).map((k) => fold(k).split(/[^\p{L}\p{N}]+/u).filter(Boolean));
+    const words = (r.trigger.keywords ?? []).map(keywordWords);
     if (r.trigger.regex || words.some((w) => w.length !== 1)) index.scanned.push(r);
     else for (const [w] of words) if (!index.byWord.get(w!)?.includes(r)) index.byWord.set(w!, [...(index.byWord.get(w!) ?? []), r]);
   }
@@ -80,7 +82,7 @@ export function createRuleCache(db: Db) {
     /** An enabled rule, parsed (undefined when disabled or deleted). */
     byId(id: string): Rule | undefined {
       index ??= indexRules(this.enabled());
-      return index.all.find((r) => r.row.id === id);
+      return index.byId.get(id);
     },
     /** Whether any enabled rule listens to this event type (asked on the write path). */
     listensTo(type: EventType): boolean {

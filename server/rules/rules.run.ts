@@ -30,14 +30,40 @@ const step = <T>(db: Db, fn: () => T): T => (db.$client.inTransaction ? fn() : i
 
 const getRun = (db: Db, id: string) => prepared(db, 'rules.runById', () => db.select().from(ruleRuns).where(eq(ruleRuns.id, sql.placeholder('id'))).prepare()).get({ id });
 
-/** Records a run's progress (a prepared statement: this runs for every step of every run). */
-function finish(db: Db, run: RunRow, patch: Partial<Pick<RunRow, 'state' | 'nextStep' | 'conditionsMatched' | 'log' | 'error'>>, now: number) {
+type Outcome = Partial<Pick<RunRow, 'state' | 'nextStep' | 'conditionsMatched' | 'log' | 'error'>>;
+
+/**
+ * Records a run's outcome: an UPDATE of its row, or — for a run started in memory by the fan-out — the
+ * INSERT of the whole row at once (a run that acts in the event's own transaction is written once).
+ */
+function finish(db: Db, run: RunRow & { fresh?: boolean }, patch: Outcome, now: number) {
+  const matched = patch.conditionsMatched === undefined || patch.conditionsMatched === null ? null : patch.conditionsMatched ? 1 : 0;
+  if (run.fresh) {
+    prepared(db, 'rules.insertFinishedRun', () =>
+      db.$client.prepare(
+        `INSERT INTO rule_runs (id, rule_id, event_key, event_type, conversation_id, contact_id, deal_id, event, state, next_step, conditions_matched, log, error, created_at, updated_at)
+         VALUES (@id, @ruleId, @eventKey, @eventType, @conversationId, @contactId, @dealId, @event, @state, @nextStep, @matched, @log, @error, @createdAt, @now)`,
+      ),
+    ).run({
+      id: run.id, ruleId: run.ruleId, eventKey: run.eventKey, eventType: run.eventType, conversationId: run.conversationId, contactId: run.contactId, dealId: run.dealId, event: run.event,
+      state: patch.state ?? run.state, nextStep: patch.nextStep ?? run.nextStep, matched, log: patch.log ?? run.log, error: patch.error ?? null, createdAt: run.createdAt, now,
+    });
+    return;
+  }
   prepared(db, 'rules.runProgress', () =>
     db.$client.prepare(
       `UPDATE rule_runs SET state = coalesce(@state, state), next_step = coalesce(@nextStep, next_step), conditions_matched = coalesce(@matched, conditions_matched),
          log = coalesce(@log, log), error = coalesce(@error, error), updated_at = @now WHERE id = @id`,
     ),
-  ).run({ id: run.id, now, state: patch.state ?? null, nextStep: patch.nextStep ?? null, matched: patch.conditionsMatched === undefined || patch.conditionsMatched === null ? null : patch.conditionsMatched ? 1 : 0, log: patch.log ?? null, error: patch.error ?? null });
+  ).run({ id: run.id, now, state: patch.state ?? null, nextStep: patch.nextStep ?? null, matched, log: patch.log ?? null, error: patch.error ?? null });
+}
+
+/** A run the fan-out starts in memory: its row is written once, when it ends (see `finish`). */
+export interface FreshRun {
+  run: RunRow;
+  event: Record<string, unknown>;
+  /** Facts the fan-out already read for this event (conditions are not read twice). */
+  facts?: Facts;
 }
 
 /**
@@ -47,15 +73,18 @@ function finish(db: Db, run: RunRow, patch: Partial<Pick<RunRow, 'state' | 'next
  * own), so a failure leaves nothing half done and a retry never repeats a committed step. `wait` parks
  * the run (committed) and re-enqueues it for later.
  */
-export function runRule(deps: ActionDeps & { rules: RuleCache }, payload: { runId: string }): void {
+export function runRule(deps: ActionDeps & { rules: RuleCache }, payload: { runId: string } | FreshRun): void {
   const { db, clock } = deps;
-  const run = getRun(db, payload.runId);
+  const run: (RunRow & { fresh?: boolean }) | undefined = 'run' in payload ? { ...payload.run, fresh: true } : getRun(db, payload.runId);
   if (!run || (run.state !== 'pending' && run.state !== 'waiting')) return;
   const now = clock.now();
   const rule = deps.rules.byId(run.ruleId) ?? null;
   if (!rule) return finish(db, run, { state: 'skipped', error: 'the rule was disabled or deleted before it ran' }, now);
-  const event = JSON.parse(run.event) as Record<string, unknown>;
+  const event = 'event' in payload ? payload.event : (JSON.parse(run.event) as Record<string, unknown>);
 
+  // The run's outcome is written once at the end: callers hold one transaction (or savepoint) around the
+  // whole run, so progress written between steps would never be seen by anyone — only cost a write each.
+  let matched: boolean | undefined;
   if (run.conditionsMatched === null) {
     const conversation = run.conversationId ? getConversation(db, run.conversationId) : undefined;
     const at = typeof event.timestamp === 'string' ? Date.parse(event.timestamp) : run.createdAt;
@@ -71,49 +100,49 @@ export function runRule(deps: ActionDeps & { rules: RuleCache }, payload: { runI
     // Per conversation, or per contact for contact events (tags, fields) that carry none.
     const subject = run.conversationId ? { column: 'conversation_id', id: run.conversationId, what: 'conversation' } : run.contactId ? { column: 'contact_id', id: run.contactId, what: 'contact' } : null;
     if (subject) {
-      const recent = db.$client
-        .prepare(`SELECT count(*) AS n FROM rule_runs WHERE rule_id = ? AND ${subject.column} = ? AND created_at > ? AND state IN ('done', 'waiting', 'failed') AND id != ?`)
-        .get(rule.row.id, subject.id, now - HOUR, run.id) as { n: number };
+      const recent = prepared(db, `rules.recentRuns.${subject.column}`, () =>
+        db.$client.prepare(`SELECT count(*) AS n FROM rule_runs WHERE rule_id = ? AND ${subject.column} = ? AND created_at > ? AND state IN ('done', 'waiting', 'failed') AND id != ?`),
+      ).get(rule.row.id, subject.id, now - HOUR, run.id) as { n: number };
       if (recent.n >= LOOP_LIMIT) return finish(db, run, { state: 'skipped', error: `loop protection: ${recent.n} runs for this ${subject.what} in the last hour` }, now);
     }
-    const matched = evaluateConditions(rule.conditions, loadFacts(db, run, event, now));
-    finish(db, run, { conditionsMatched: matched, ...(matched ? {} : { state: 'skipped', error: 'conditions not met' }) }, now);
-    if (!matched) return;
+    // Conditions that need nothing loaded (none) are not loaded for.
+    matched = rule.conditions.items.length === 0 || evaluateConditions(rule.conditions, ('facts' in payload && payload.facts) || loadFacts(db, run, event, now));
+    if (!matched) return finish(db, run, { conditionsMatched: false, state: 'skipped', error: 'conditions not met' }, now);
   }
 
-  const log = JSON.parse(getRun(db, run.id)!.log) as Step[];
+  const log = JSON.parse(run.log) as Step[];
+  const entry = (action: string, result: StepResult, at: number) => log.push({ action, status: result.status, detail: result.detail, at: new Date(at).toISOString() });
   for (let i = run.nextStep; i < rule.actions.length; i++) {
     const action = rule.actions[i]!;
     const at = clock.now();
-    if (action.type === 'wait' && run.state !== 'waiting') {
+    if (action.type === 'wait') {
+      if (run.state === 'waiting') {
+        run.state = 'pending'; // this is the job that continues after the wait
+        continue;
+      }
       // Park: the next run of this job continues after the wait.
       step(db, () => {
-        log.push({ action: 'wait', status: 'done', detail: `${action.minutes} min`, at: new Date(at).toISOString() });
-        finish(db, run, { state: 'waiting', log: JSON.stringify(log) }, at);
+        entry('wait', { status: 'done', detail: `${action.minutes} min` }, at);
+        finish(db, run, { state: 'waiting', conditionsMatched: matched, nextStep: i, log: JSON.stringify(log) }, at);
         deps.jobs.enqueue(RULE_RUN_QUEUE, { runId: run.id }, { idempotencyKey: `${run.id}@${i}`, runAt: at + action.minutes * 60_000, maxAttempts: 5 });
       });
       return;
     }
     try {
-      step(db, () => {
-        const result = action.type === 'wait' ? { status: 'done' as const, detail: 'waited' } : executeAction(deps, { runId: run.id, ruleId: rule.row.id, step: i, conversationId: run.conversationId, contactId: run.contactId, dealId: run.dealId, event, now: at }, action);
-        if (action.type !== 'wait') log.push({ action: action.type, status: result.status, detail: result.detail, at: new Date(at).toISOString() });
-        finish(db, run, { nextStep: i + 1, state: 'pending', log: JSON.stringify(log) }, at);
-      });
-      run.state = 'pending';
+      entry(action.type, executeAction(deps, { runId: run.id, ruleId: rule.row.id, step: i, conversationId: run.conversationId, contactId: run.contactId, dealId: run.dealId, event, now: at }, action), at);
     } catch (err) {
-      if (!(err instanceof RuleConfigError)) throw err; // the job retries from this step
+      if (!(err instanceof RuleConfigError)) throw err; // the run rolls back; the job retries it
       // A rule pointing at something deleted: this run fails with the reason, the rule is flagged, others go on.
       step(db, () => {
-        log.push({ action: action.type, status: 'failed', detail: err.message, at: new Date(at).toISOString() });
-        finish(db, run, { state: 'failed', error: err.message, log: JSON.stringify(log) }, at);
+        entry(action.type, { status: 'failed', detail: err.message }, at);
+        finish(db, run, { state: 'failed', conditionsMatched: matched, error: err.message, log: JSON.stringify(log) }, at);
         db.update(rules).set({ flaggedError: err.message }).where(eq(rules.id, rule.row.id)).run();
       });
       deps.rules.invalidate();
       return;
     }
   }
-  finish(db, run, { state: 'done' }, clock.now());
+  finish(db, run, { state: 'done', conditionsMatched: matched, nextStep: rule.actions.length, log: JSON.stringify(log) }, clock.now());
 }
 
 /** What conditions read, fresh at run time. */
@@ -125,7 +154,9 @@ export function loadFacts(db: Db, run: Pick<RunRow, 'contactId' | 'conversationI
   return {
     contact: contact
       ? {
-          tags: db.select({ tag: contactTags.tag }).from(contactTags).where(eq(contactTags.contactId, contact.id)).all().map((t) => t.tag),
+          tags: prepared(db, 'rules.contactTags', () => db.select({ tag: contactTags.tag }).from(contactTags).where(eq(contactTags.contactId, sql.placeholder('id'))).prepare())
+            .all({ id: contact.id })
+            .map((t) => t.tag),
           language: contact.language,
           name: contact.name,
           optedOut: contact.marketingOptOut,

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { fold, requiredLiteral, splitWords, textView } from './rules.text.js';
+
+describe('fold and words', () => {
+  it('folds case and accents like the NFKD + mark-stripping definition, also outside Latin', () => {
+    const samples = ['Olá! Pedido 12: ¿tienen CAFÉ? ☕', 'Preço', 'naïve façade', 'ﬁnal Ⅻ', 'Ελληνικά', 'Tiếng Việt', 'emoji 👍🏽 ok', ''];
+    for (const s of samples) expect(fold(s)).toBe(s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase());
+  });
+
+  it('splits on anything that is not a letter or digit, like the Unicode-property split', () => {
+    const samples = ['olá! pedido 12: ¿tienen café? ☕', 'a-b_c d', '東京 タワー', '𝒜𝒷 x 😀y', 'x\u{1F600}', '   ', '12,5 €'];
+    for (const s of samples) expect(splitWords(s)).toEqual(s.split(/[^\p{L}\p{N}]+/u).filter(Boolean));
+  });
+
+  it('prepares a message once: folded text and its distinct words', () => {
+    const v = textView({ text: 'Preço? PREÇO!' })!;
+    expect(v.folded).toBe('preco? preco!');
+    expect([...v.words]).toEqual(['preco']);
+    expect(textView({ text: '' })).toBeNull();
+  });
+});
+
+describe('requiredLiteral', () => {
+  it.each([
+    ['\\bpedido \\d+:', 'pedido '],
+    ['price|cost', null],
+    ['(price|cost) list', ' list'],
+    ['colou?r', 'colo'],
+    ['ab+c', 'ab'],
+    ['x{0,2}yz', 'yz'],
+    ['[a-z]+ invoice #\\d{3}', ' invoice #'],
+    ['ca\\.fé', 'ca.f'],
+    ['\\p{L}{2}word', 'word'],
+    ['^.$', null],
+    ['é', null],
+  ])('%s → %s', (source, expected) => {
+    expect(requiredLiteral(source)).toBe(expected);
+  });
+
+  it('never rejects a text the regex matches', () => {
+    const texts = ['Pedido 12: ok', 'PEDIDO 7:', 'Colr', 'COLOUR', 'ﬁnal invoice #123', 'Kelvin \u212Aelvin', 'ſtop', 'price list', 'cost list'];
+    const sources = ['\\bpedido \\d+:', 'colou?r', 'invoice #\\d{3}', 'kelvin', 'stop', '(price|cost) list', 'final'];
+    for (const source of sources) {
+      const re = new RegExp(source, 'iu');
+      const literal = requiredLiteral(source);
+      for (const text of texts) if (re.test(text) && literal) expect(fold(text), `${source} on ${text}`).toContain(literal);
+    }
+  });
+});

@@ -1,0 +1,133 @@
+/**
+ * Message text as keyword rules see it: folded once per message (lower case, accents off, so "Preço"
+ * matches "preco") and split into words. Every inbound message passes through here when keyword rules
+ * exist, so the hot loops avoid Unicode-property regexes over the whole text (they cost ~5× more).
+ */
+
+const MARK = /\p{M}/u;
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/** Lower case without accents (NFKD, combining marks dropped). */
+export function fold(s: string): string {
+  const n = s.normalize('NFKD');
+  let out = '';
+  let start = 0;
+  for (let i = 0; i < n.length; i++) {
+    if (n.charCodeAt(i) < 0x300) continue; // no combining mark below U+0300
+    const cp = n.codePointAt(i)!;
+    const ch = String.fromCodePoint(cp);
+    if (MARK.test(ch)) {
+      out += n.slice(start, i);
+      start = i + ch.length;
+    }
+    if (cp > 0xffff) i++;
+  }
+  return (start === 0 ? n : out + n.slice(start)).toLowerCase();
+}
+
+/** The words (runs of letters and digits) of a folded text, in order. */
+export function splitWords(s: string): string[] {
+  const words: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 32;
+    let width = 1;
+    let word: boolean;
+    if (c < 128) word = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      word = WORD_CHAR.test(s.slice(i, i + 2));
+      width = 2;
+    } else word = WORD_CHAR.test(s[i]!);
+    if (word) {
+      if (start < 0) start = i;
+      i += width - 1;
+    } else if (start >= 0) {
+      words.push(s.slice(start, i));
+      start = -1;
+    }
+  }
+  return words;
+}
+
+/** Splits a keyword or phrase the way message text is split. */
+export const keywordWords = (k: string) => splitWords(fold(k));
+
+/** A message's text prepared once for all the rules that look at it. */
+export interface TextView {
+  text: string;
+  folded: string;
+  words: Set<string>;
+}
+
+export function textView(data: Record<string, unknown>): TextView | null {
+  const text = typeof data.text === 'string' ? data.text : '';
+  if (!text) return null;
+  const folded = fold(text);
+  return { text, folded, words: new Set(splitWords(folded)) };
+}
+
+/**
+ * The longest piece of plain ASCII text every match of a case-insensitive regex must contain, lower-cased
+ * (null when none can be told, e.g. an alternation at the top level). A message whose folded text lacks it
+ * cannot match, so the regex is not run: an `iu` regex scan of a long text costs ~25 µs, `includes` ~1 µs.
+ * Only ASCII counts: under `iu` an ASCII letter matches itself, its other case, and K (Kelvin) or ſ, which
+ * fold to ASCII too — so the check never rejects a text the regex would match.
+ */
+export function requiredLiteral(source: string): string | null {
+  let best = '';
+  let run = '';
+  const flush = () => {
+    if (run.length > best.length) best = run;
+    run = '';
+  };
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i]!;
+    if (ch === '|') return null;
+    if (ch === '[' || ch === '(') {
+      i = skipGroup(source, i);
+      flush();
+      continue;
+    }
+    if (ch === '*' || ch === '?' || ch === '+' || (ch === '{' && /^\{\d+(,\d*)?\}/.test(source.slice(i)))) {
+      // The atom before may be absent (*, ?, {0…}): it is not required; either way the run ends here.
+      const min = ch === '{' ? Number(/^\{(\d+)/.exec(source.slice(i))![1]) : ch === '+' ? 1 : 0;
+      if (min === 0) run = run.slice(0, -1);
+      flush();
+      if (ch === '{') i = source.indexOf('}', i);
+      if (source[i + 1] === '?') i++; // lazy
+      continue;
+    }
+    let literal: string | null = null;
+    if (ch === '\\') {
+      const next = source[i + 1] ?? '';
+      i++;
+      if (/^[!-/:-@[-`{-~]$/.test(next)) literal = next; // an escaped ASCII punctuation mark is itself
+      else if ((next === 'p' || next === 'P' || next === 'u' || next === 'k') && /[{<]/.test(source[i + 1] ?? '')) i = source.indexOf(next === 'k' ? '>' : '}', i);
+      else if (next === 'x') i += 2;
+      else if (next === 'u') i += 4;
+      else if (next === 'c') i += 1;
+    } else if (ch !== '.' && ch !== '^' && ch !== '$' && ch.charCodeAt(0) < 128) literal = ch;
+    if (literal === null) flush();
+    else run += literal.toLowerCase();
+  }
+  flush();
+  return best.length >= 2 ? best : null;
+}
+
+/** The index of the bracket closing the class or group opened at `start`. */
+function skipGroup(source: string, start: number): number {
+  let depth = 0;
+  let inClass = false;
+  for (let i = start; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === '\\') i++;
+    else if (inClass) inClass = ch !== ']';
+    else if (ch === '[') {
+      inClass = true;
+      if (depth === 0) depth = -1; // a class at the top: it ends at its `]`
+    } else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return i;
+    if (depth === -1 && !inClass) return i;
+  }
+  return source.length;
+}
