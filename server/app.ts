@@ -24,6 +24,8 @@ import { createEventsRoutes } from './inbox/events.routes.js';
 import { createPushRoutes } from './push/push.routes.js';
 import { createCannedRepliesRoutes } from './inbox/canned-replies.routes.js';
 import { createTeamsRoutes } from './teams/teams.routes.js';
+import { createBusinessHoursRoutes } from './teams/teams.hours.routes.js';
+import { createNotificationsRoutes } from './notifications/notifications.routes.js';
 import { createTasksRoutes } from './tasks/tasks.routes.js';
 import { createPipelinesRoutes } from './pipelines/pipelines.routes.js';
 import { createDealsRoutes } from './pipelines/deals.routes.js';
@@ -40,6 +42,9 @@ import { createWebhooksRoutes } from './outbound-webhooks/webhooks.routes.js';
 import { createMediaRoutes, MEDIA_UPLOAD_LIMIT } from './media/media.routes.js';
 import { createSandboxRoutes } from './whatsapp/sandbox/sandbox.routes.js';
 import { createWebhookRoutes } from './whatsapp/webhook/webhook.routes.js';
+import { createMetricsRoutes } from './metrics/metrics.routes.js';
+import { createRetentionRoutes } from './retention/retention.routes.js';
+import { createBackupRoutes } from './backup/backup.routes.js';
 
 /** JSON API bodies; webhooks (up to 3 MB from Meta) and media uploads set their own limits. */
 export const API_BODY_LIMIT = 1024 * 1024;
@@ -69,6 +74,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', createProbeRoutes(deps));
   app.route('/', createWebhookRoutes(deps));
+  app.route('/', createMetricsRoutes(deps));
   if (deps.sandbox) app.route('/sandbox/graph', deps.sandbox.simulator.app);
 
   const api = new Hono<AppEnv>();
@@ -102,6 +108,10 @@ export function createApp(deps: AppDeps) {
   api.route('/', createPushRoutes(deps));
   api.route('/', createCannedRepliesRoutes(deps));
   api.route('/', createTeamsRoutes(deps));
+  api.route('/', createBusinessHoursRoutes(deps));
+  api.route('/', createNotificationsRoutes(deps));
+  api.route('/', createRetentionRoutes(deps));
+  api.route('/', createBackupRoutes(deps));
   api.route('/', createTasksRoutes(deps));
   api.route('/', createPipelinesRoutes(deps));
   api.route('/', createDealsRoutes(deps));

@@ -35,6 +35,24 @@ describe('loadConfig', () => {
     expect(c.admin).toEqual({ email: 'owner@example.com', password: 'longenough' });
   });
 
+  it('asks for 50 MB free in DATA_DIR at boot unless MIN_FREE_DISK_MB says otherwise (0: no check)', () => {
+    expect(loadConfig({}).minFreeDiskMb).toBe(50);
+    expect(loadConfig({ MIN_FREE_DISK_MB: '0' }).minFreeDiskMb).toBe(0);
+    expect(loadConfig({ MIN_FREE_DISK_MB: '2048' }).minFreeDiskMb).toBe(2048);
+  });
+
+  it('reads METRICS_TOKEN (trimmed), and leaves it null when unset', () => {
+    expect(loadConfig({}).metricsToken).toBeNull();
+    expect(loadConfig({ METRICS_TOKEN: '  0123456789abcdef0123456789abcdef  ' }).metricsToken).toBe('0123456789abcdef0123456789abcdef');
+  });
+
+  it('reads S3_* into config.s3: no bucket means local media, region defaults to us-east-1', () => {
+    expect(loadConfig({}).s3).toBeNull();
+    const keys = { S3_ACCESS_KEY_ID: 'AKIA-TEST', S3_SECRET_ACCESS_KEY: 'secret-test' };
+    expect(loadConfig({ S3_BUCKET: 'parley-media', ...keys }).s3).toEqual({ bucket: 'parley-media', endpoint: null, region: 'us-east-1', accessKeyId: 'AKIA-TEST', secretAccessKey: 'secret-test' });
+    expect(loadConfig({ S3_BUCKET: 'm', S3_ENDPOINT: 'http://127.0.0.1:9000', S3_REGION: 'auto', ...keys }).s3).toMatchObject({ endpoint: 'http://127.0.0.1:9000/', region: 'auto' });
+  });
+
   it.each([
     [{ PORT: 'abc' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
@@ -51,9 +69,15 @@ describe('loadConfig', () => {
     [{ WA_GRAPH_URL: 'graph' }, 'WA_GRAPH_URL'],
     [{ S3_BUCKET: 'media' }, 'S3_ACCESS_KEY_ID'],
     [{ S3_ENDPOINT: 'http://127.0.0.1:9000' }, 'S3_BUCKET'],
+    [{ S3_BUCKET: 'media', S3_ACCESS_KEY_ID: 'a' }, 'S3_SECRET_ACCESS_KEY'],
+    [{ S3_BUCKET: 'media', S3_ACCESS_KEY_ID: 'a', S3_SECRET_ACCESS_KEY: 'b', S3_ENDPOINT: 'minio:9000' }, 'S3_ENDPOINT'],
+    [{ S3_BUCKET: 'media', S3_ACCESS_KEY_ID: 'a', S3_SECRET_ACCESS_KEY: 'b', S3_REGION: 'EU West' }, 'S3_REGION'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ SECRET_KEY: 'abc' }, 'SECRET_KEY'],
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
+    [{ MIN_FREE_DISK_MB: '50MB' }, 'MIN_FREE_DISK_MB'],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
+    [{ METRICS_TOKEN: 'has a space but is long enough to pass' }, 'METRICS_TOKEN'],
   ])('refuses %o naming %s', (env, variable) => {
     let error: unknown;
     try {

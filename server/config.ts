@@ -44,6 +44,10 @@ export interface Config {
   secretKey: string | null;
   /** Behind a reverse proxy: take the client address from X-Forwarded-For's last hop. */
   trustProxy: boolean;
+  /** Bearer token for `GET /metrics` (Prometheus); null: only owner/admin sessions may scrape. */
+  metricsToken: string | null;
+  /** The boot refuses to start with less free disk space than this in DATA_DIR (0: no check). */
+  minFreeDiskMb: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -103,10 +107,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       if (!get(name)) throw new ConfigError(name, 'must be set when S3_BUCKET is set');
     }
     const endpoint = get('S3_ENDPOINT');
+    const region = get('S3_REGION') ?? 'us-east-1';
+    // Part of the AWS host name and of every signature: catch a typo here, not on the first upload.
+    if (!/^[a-z0-9-]+$/.test(region)) throw new ConfigError('S3_REGION', `must look like eu-west-1 (got "${region}")`);
     s3 = {
       bucket,
       endpoint: endpoint ? parseUrl('S3_ENDPOINT', endpoint) : null,
-      region: get('S3_REGION') ?? 'us-east-1',
+      region,
       accessKeyId: get('S3_ACCESS_KEY_ID')!,
       secretAccessKey: get('S3_SECRET_ACCESS_KEY')!,
     };
@@ -130,6 +137,15 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     throw new ConfigError('TRUST_PROXY', `must be true or false (got "${trustProxyRaw}")`);
   }
 
+  const metricsToken = get('METRICS_TOKEN') ?? null;
+  // It goes in a scraper's config file and over the wire: long and header-safe, so it cannot be guessed.
+  if (metricsToken && !/^[\x21-\x7e]{24,}$/.test(metricsToken)) {
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 24 printable characters without spaces, e.g. from `openssl rand -hex 32`');
+  }
+
+  const minFreeRaw = get('MIN_FREE_DISK_MB') ?? '50';
+  if (!/^\d+$/.test(minFreeRaw)) throw new ConfigError('MIN_FREE_DISK_MB', `must be a whole number of megabytes, 0 to skip the check (got "${minFreeRaw}")`);
+
   return {
     port,
     host,
@@ -145,6 +161,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     logLevel: logLevel as LogLevel,
     secretKey: secretKey?.toLowerCase() ?? null,
     trustProxy: trustProxyRaw === 'true' || trustProxyRaw === '1',
+    metricsToken,
+    minFreeDiskMb: Number(minFreeRaw),
   };
 }
 

@@ -17,11 +17,14 @@ import { createSecretBox, type SecretBox } from './lib/secret-box.js';
 import { createEventOutbox, type EventOutbox } from './events/events.outbox.js';
 import { createRuleCache, type RuleCache } from './rules/rules.repository.js';
 import { createLocalMediaStorage, type MediaStorage } from './media/media.storage.js';
+import { createS3MediaStorage } from './media/media.storage.s3.js';
 import { createGraphClient, type GraphClient } from './whatsapp/graph/graph.client.js';
 import { createTokenBuckets } from './whatsapp/outbound/rate-limit.js';
 import { createWebhookIngest, type WebhookIngest } from './whatsapp/webhook/webhook.ingest.js';
 import type { Sandbox } from './whatsapp/sandbox/sandbox.js';
 import type { VapidKeys } from './push/push.keys.js';
+import { createAppMetrics, type AppMetrics } from './metrics/metrics.catalog.js';
+import { registerCollectors } from './metrics/metrics.collectors.js';
 
 /** Everything routes and usecases need, passed explicitly (no module singletons). */
 export interface AppDeps {
@@ -58,6 +61,8 @@ export interface AppDeps {
   fetch: typeof fetch;
   /** Enabled automation rules, parsed once per change. */
   rules: RuleCache;
+  /** Prometheus counters and gauges (`GET /metrics`); hot paths keep bound children. */
+  metrics: AppMetrics;
 }
 
 /** Wires the stores over one database; tests pass their own clock, limits, folders and a silent logger. */
@@ -84,6 +89,8 @@ export function createDeps(input: {
   const clients = new Map<string, GraphClient>();
   channels.onChange(() => clients.clear());
   const notify = (queue: string) => worker.notify(queue);
+  const metrics = createAppMetrics();
+  registerCollectors(metrics, { db, clock, inflight: () => worker.inflight() });
   return {
     config,
     db,
@@ -97,13 +104,13 @@ export function createDeps(input: {
     loginLimiter: createLoginLimiter(clock, input.loginLimits),
     channels,
     bus: createEventBus(),
-    storage: createLocalMediaStorage(input.mediaDir ?? join(scratch!, 'media'), input.tmpDir ?? scratch!),
+    storage: config.s3 ? createS3MediaStorage(config.s3) : createLocalMediaStorage(input.mediaDir ?? join(scratch!, 'media'), input.tmpDir ?? scratch!),
     ingest: createWebhookIngest({ db, jobs, clock, onCommitted: () => notify('whatsapp.process-webhook') }),
     buckets: createTokenBuckets(clock),
     graphFor: (channel) => {
       let client = clients.get(channel.id);
       if (!client) {
-        client = createGraphClient({ baseUrl: channel.graphBaseUrl, version: channel.graphVersion, accessToken: channel.accessToken, fetch: input.fetch });
+        client = createGraphClient({ baseUrl: channel.graphBaseUrl, version: channel.graphVersion, accessToken: channel.accessToken, fetch: input.fetch, onError: (err) => metrics.graphError(err) });
         clients.set(channel.id, client);
       }
       return client;
@@ -116,5 +123,6 @@ export function createDeps(input: {
     outbox: createEventOutbox(db, jobs),
     fetch: input.fetch ?? fetch,
     rules: createRuleCache(db),
+    metrics,
   };
 }

@@ -26,6 +26,12 @@ export async function startLiveParley(o: LiveOptions) {
   let simUrl = '';
   const sim: Simulator = createSimulator({ ...o.wa, ...o.secrets, webhookUrl: `http://127.0.0.1:${port}/webhooks/whatsapp`, publicBaseUrl: () => simUrl, ...o.simulator });
   o.prepare?.(sim);
+  // Every Graph call Parley makes, answered (counts prove what was and was not retried).
+  const graphCalls: Array<{ method: string; path: string; status: number; at: number }> = [];
+  holder.use('*', async (c, next) => {
+    await next();
+    graphCalls.push({ method: c.req.method, path: new URL(c.req.url).pathname, status: c.res.status, at: Date.now() });
+  });
   holder.route('/', sim.app);
   const simServer = await listen(holder.fetch);
   simUrl = simServer.url;
@@ -44,6 +50,7 @@ export async function startLiveParley(o: LiveOptions) {
   const live = {
     sim,
     simUrl: simServer.url,
+    graphCalls,
     parley: undefined as unknown as ServerProcess,
     cookie: '',
     /** A JSON (or multipart) request to /api/v1 as the signed-in owner. */
@@ -58,7 +65,10 @@ export async function startLiveParley(o: LiveOptions) {
     },
     async boot(dataDir?: string) {
       live.parley = await startServer(env, dataDir);
-      await waitForOk(`${live.parley.url}/readyz`, 20_000);
+      await waitForOk(`${live.parley.url}/readyz`, 20_000).catch((err: Error) => {
+        // Say why: the server's own last words (a boot error, a port taken) beat a bare timeout.
+        throw new Error(`${err.message}; exit code ${live.parley.proc.exitCode}; server output:\n${live.parley.output().slice(-3000)}`);
+      });
       const login = await fetch(`${live.parley.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: live.parley.url }, body: JSON.stringify(o.admin) });
       live.cookie = /parley_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
     },

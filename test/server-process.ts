@@ -29,8 +29,15 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts the built server (dist/) as a real process on a free loopback port. */
-export async function startServer(env: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), 'parley-e2e-'))): Promise<ServerProcess> {
+/**
+ * Starts the built server (dist/) as a real process on a free loopback port. `as` runs it as another
+ * user (a root test runner proving what an unprivileged one would hit, e.g. a read-only DATA_DIR).
+ */
+export async function startServer(
+  env: Record<string, string> = {},
+  dataDir = mkdtempSync(join(tmpdir(), 'parley-e2e-')),
+  as: { uid: number; gid: number } | null = null,
+): Promise<ServerProcess> {
   const port = Number(env.PORT ?? (await freePort()));
   // PARLEY_EXEC_ARGV="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under a test or benchmark.
   const execArgv = process.env.PARLEY_EXEC_ARGV?.split(' ').filter(Boolean) ?? [];
@@ -38,6 +45,7 @@ export async function startServer(env: Record<string, string> = {}, dataDir = mk
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...as,
   });
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));

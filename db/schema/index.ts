@@ -12,3 +12,4 @@ export * from './consent.js';
 export * from './campaigns.js';
 export * from './events.js';
 export * from './rules.js';
+export * from './notifications.js';

@@ -22,6 +22,8 @@ export const channels = sqliteTable('channels', {
   /** Set for the built-in sandbox channel served by the simulator. */
   sandbox: integer('sandbox', { mode: 'boolean' }).notNull().default(false),
   lastWebhookAt: integer('last_webhook_at'),
+  /** When Meta's GET `hub.challenge` handshake last succeeded with this channel's verify token (setup check). */
+  webhookVerifiedAt: integer('webhook_verified_at'),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
@@ -96,7 +98,8 @@ export const templates = sqliteTable(
   (t) => [uniqueIndex('templates_waba_name_lang_unique').on(t.wabaId, t.name, t.language), index('templates_wa_id_idx').on(t.waTemplateId)],
 );
 
-export const MEDIA_STATES = ['pending', 'ready', 'failed'] as const;
+/** `purged`: the file was removed by the retention setting; `error` says why, `updated_at` when (no SQL CHECK: no migration). */
+export const MEDIA_STATES = ['pending', 'ready', 'failed', 'purged'] as const;
 
 /** A media file: inbound (downloaded from Meta) or outbound (uploaded by a user). Content-addressed on disk. */
 export const media = sqliteTable(

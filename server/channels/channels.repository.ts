@@ -148,9 +148,20 @@ export function createChannelRepository(deps: { db: Db; clock: Clock; box: Secre
       for (const id of ids) db.update(channels).set({ lastWebhookAt: at }).where(eq(channels.id, id)).run();
     },
 
+    /** Remembers a successful `hub.challenge` handshake (Meta only sends it when the callback URL is saved). */
+    markWebhookVerified(ids: Iterable<string>, at: number): void {
+      for (const id of ids) db.update(channels).set({ webhookVerifiedAt: at }).where(eq(channels.id, id)).run();
+    },
+
+    /** When Meta last verified the callback URL for this channel and last delivered to it (epoch ms or null). */
+    webhookTimes(id: string): { verifiedAt: number | null; lastWebhookAt: number | null } {
+      const row = db.select({ verifiedAt: channels.webhookVerifiedAt, lastWebhookAt: channels.lastWebhookAt }).from(channels).where(eq(channels.id, id)).get();
+      return { verifiedAt: row?.verifiedAt ?? null, lastWebhookAt: row?.lastWebhookAt ?? null };
+    },
+
     /** JSON for admins: never a token or app secret; the verify token is shown to paste into Meta. */
     toJson(c: Channel, publicUrl: string) {
-      const row = db.select({ lastWebhookAt: channels.lastWebhookAt, createdAt: channels.createdAt }).from(channels).where(eq(channels.id, c.id)).get();
+      const row = db.select({ lastWebhookAt: channels.lastWebhookAt, webhookVerifiedAt: channels.webhookVerifiedAt, createdAt: channels.createdAt }).from(channels).where(eq(channels.id, c.id)).get();
       return {
         id: c.id,
         name: c.name,
@@ -168,6 +179,7 @@ export function createChannelRepository(deps: { db: Db; clock: Clock; box: Secre
         hasAccessToken: c.accessToken.length > 0,
         hasAppSecret: c.appSecret.length > 0,
         lastWebhookAt: toIso(row?.lastWebhookAt),
+        webhookVerifiedAt: toIso(row?.webhookVerifiedAt),
         createdAt: toIso(row?.createdAt),
       };
     },

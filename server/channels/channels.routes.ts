@@ -9,6 +9,7 @@ import { notFound } from '../lib/errors.js';
 import { readJson, readQuery, type AppEnv } from '../lib/http.js';
 import { listWebhookEvents, replayWebhookEvents } from '../whatsapp/webhook/webhook.process.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
+import { checkChannel, subscribeChannelApp } from './channels.check.js';
 
 const digits = z.string().regex(/^\d{5,20}$/, 'must be digits');
 const channelBody = z.object({
@@ -56,6 +57,23 @@ export function createChannelsRoutes(deps: AppDeps) {
       const changed = Object.keys(body).map((k) => (['accessToken', 'appSecret', 'verifyToken'].includes(k) ? `${k} (changed)` : k));
       recordAudit(deps.db, actorOf(c.get('auth')), { action: 'channel.updated', entityType: 'channel', entityId: ch.id, after: { fields: changed } }, deps.clock.now());
       return c.json({ data: json(ch.id) });
+    })
+
+    /** The setup check: Meta's view of token, number and subscription; Parley's of webhooks and templates. Always 200. */
+    .get('/channels/:id/check', admins, async (c) => {
+      const ch = deps.channels.byId(c.req.param('id'));
+      if (!ch) throw notFound('channels.not_found', 'No such channel.');
+      return c.json({ data: await checkChannel(deps, ch) });
+    })
+    /** Subscribes the app to the channel's WABA (the check's one-click repair); answers the fresh subscription line. */
+    .post('/channels/:id/subscribe', admins, async (c) => {
+      const ch = deps.channels.byId(c.req.param('id'));
+      if (!ch) throw notFound('channels.not_found', 'No such channel.');
+      const result = await subscribeChannelApp(deps, ch);
+      if (result.subscribed) {
+        recordAudit(deps.db, actorOf(c.get('auth')), { action: 'channel.app_subscribed', entityType: 'channel', entityId: ch.id, after: { wabaId: ch.wabaId } }, deps.clock.now());
+      }
+      return c.json({ data: result.line });
     })
 
     /** Value-level errors from Meta and webhooks for numbers no channel has. */

@@ -4,6 +4,7 @@ import { requireAuth } from '../auth/auth.middleware.js';
 import type { AppDeps } from '../deps.js';
 import type { LiveEvent } from '../lib/event-bus.js';
 import type { AppEnv } from '../lib/http.js';
+import { whileOpen } from '../metrics/metrics.catalog.js';
 import { canSee, conversationScope } from '../teams/teams.repository.js';
 import { getConversation } from './conversations.repository.js';
 
@@ -12,11 +13,13 @@ const KEEPALIVE_MS = 25_000;
 const MAX_BACKLOG = 1_000;
 
 /** `GET /api/v1/events`: live updates over Server-Sent Events (new messages, statuses, conversation changes). */
-export function createEventsRoutes(deps: Pick<AppDeps, 'bus' | 'db'>) {
+export function createEventsRoutes(deps: Pick<AppDeps, 'bus' | 'db' | 'metrics'>) {
   return new Hono<AppEnv>().get('/events', requireAuth, (c) => {
     // Agents only hear about conversations they may see (their own, their teams', the shared queue).
     const scope = conversationScope(deps.db, c.get('auth')!);
+    const me = c.get('auth')!.user.id;
     const visible = (e: LiveEvent) => {
+      if (e.userId !== undefined) return e.userId === me; // personal (notifications): owners do not hear others' either
       if (!scope) return true;
       // A deal outside any conversation: only its owner (or everyone, when it has none) hears of it.
       if (!e.conversationId && e.type.startsWith('deal.')) {
@@ -27,7 +30,7 @@ export function createEventsRoutes(deps: Pick<AppDeps, 'bus' | 'db'>) {
       const conv = getConversation(deps.db, e.conversationId);
       return !!conv && canSee(scope, conv);
     };
-    return streamSSE(c, async (stream) => {
+    return streamSSE(c, whileOpen(deps.metrics.sseClients, async (stream) => {
       let seq = 0;
       const queue: LiveEvent[] = [];
       let wake: (() => void) | null = null;
@@ -62,6 +65,6 @@ export function createEventsRoutes(deps: Pick<AppDeps, 'bus' | 'db'>) {
         if (queue.length === 0 && !stream.aborted) await stream.write(': keep-alive\n\n');
       }
       unsubscribe();
-    });
+    }));
   });
 }

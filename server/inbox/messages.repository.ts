@@ -226,6 +226,7 @@ export function messageToJson(m: MessageRow, extras: { media?: MediaRow; reactio
           url: md.state === 'ready' ? `/api/v1/media/${md.id}/content` : null,
           state: md.state,
           error: md.error,
+          purgedAt: md.state === 'purged' ? toIso(md.updatedAt) : null,
         }
       : null,
     replyTo: m.replyToWaId,

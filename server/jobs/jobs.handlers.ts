@@ -38,12 +38,17 @@ export interface JobContext<P> {
   commitWith(write: () => void, after?: () => void): void;
 }
 
+/** The fields every log line about one job carries: `{ job: { id, queue, attempt } }` (JSON logs filter on them). */
+export function jobLogFields(job: Pick<ClaimedJob, 'id' | 'queue' | 'attempts'>) {
+  return { job: { id: job.id, queue: job.queue, attempt: job.attempts } };
+}
+
 /** A context for calling a handler outside the worker (tests, scripts): outcomes commit at once. */
 export function directJobContext<P>(job: ClaimedJob<P>, logger: Logger, signal = new AbortController().signal): JobContext<P> {
   return {
     job,
     signal,
-    logger,
+    logger: logger.child(jobLogFields(job)),
     commitWith(write, after) {
       write();
       after?.();

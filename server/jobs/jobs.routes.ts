@@ -67,7 +67,7 @@ export function createJobsRoutes(deps: AppDeps) {
       const job = findJob(c.req.param('id'));
       if (!deps.jobs.retryDead(job.id)) throw conflict('jobs.not_dead', `Job ${job.id} is ${job.state}; only dead jobs can be retried.`);
       deps.worker.notify(job.queue);
-      deps.logger.info('dead job retried', { job: job.id, queue: job.queue, by: c.get('auth')?.user.id });
+      deps.logger.info('dead job retried', { job: { id: job.id, queue: job.queue }, by: c.get('auth')?.user.id });
       return c.json({ data: jobToJson(deps.jobs.get(job.id)!) });
     });
 }

@@ -2,7 +2,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { backoffDelay, DEFAULT_BACKOFF, describeError, type BackoffPolicy } from './jobs.models.js';
 import type { ClaimedJob, JobStore } from './jobs.store.js';
-import { RetryAfterError, RetryLaterError, PermanentJobError, type BatchHandler, type JobContext, type JobHandler, type QueueOptions } from './jobs.handlers.js';
+import { jobLogFields, RetryAfterError, RetryLaterError, PermanentJobError, type BatchHandler, type JobContext, type JobHandler, type QueueOptions } from './jobs.handlers.js';
 
 export * from './jobs.handlers.js';
 
@@ -77,7 +77,7 @@ export function createWorker({ store, clock, logger, pollMs = 500, random = Math
           store.atomically(outcome.write); // a savepoint: a failing write undoes only itself
         } catch (err) {
           outcomes.delete(job.id);
-          logger.error('jobs: could not record a job outcome; it will run again', { job: job.id, err });
+          logger.error('jobs: could not record a job outcome; it will run again', { job: { id: job.id }, err });
           return false;
         }
         written.push(job.id);
@@ -116,7 +116,7 @@ export function createWorker({ store, clock, logger, pollMs = 500, random = Math
       store.atomically(outcome.write);
       runAfter(outcome.after ? [outcome.after] : []);
     } catch (err) {
-      logger.error('jobs: could not record a job outcome at shutdown', { job: job.id, err });
+      logger.error('jobs: could not record a job outcome at shutdown', { ...jobLogFields(job), err });
     }
   }
 
@@ -160,15 +160,23 @@ export function createWorker({ store, clock, logger, pollMs = 500, random = Math
     const at = performance.now() + delayMs;
     if (q.wake && q.wake.at <= at) return;
     if (q.wake) clearTimeout(q.wake.timer);
-    const timer = setTimeout(() => {
+    const fire = () => {
+      // Timers count from the event loop's cached time, which lags behind a busy turn: the job given back
+      // may still be a few ms early for the claim. Wait out the rest rather than fall back to the poll.
+      const early = at - performance.now();
+      if (early > 0) {
+        q.wake!.timer = setTimeout(fire, Math.ceil(early));
+        q.wake!.timer.unref();
+        return;
+      }
       q.wake = null;
       scheduleTick(q);
-    }, delayMs);
+    };
+    const timer = setTimeout(fire, delayMs);
     timer.unref();
     q.wake = { timer, at };
   }
 
-  /** One batch at a time: claim up to `concurrency` jobs and hand them over together. */
   /**
    * One batch at a time: claim up to `concurrency` jobs and hand them over together. A synchronous
    * handler runs inside the claim's transaction and its finished jobs are completed there too: claim,
@@ -208,8 +216,8 @@ export function createWorker({ store, clock, logger, pollMs = 500, random = Math
     const settle = (failures: Map<number, unknown> | null, err?: unknown) => {
       const l = log();
       for (const job of claimed) {
-        if (!failures) settleFailure(q, job, err, l);
-        else if (failures.has(job.id)) settleFailure(q, job, failures.get(job.id), l.child({ job: job.id }));
+        if (!failures) settleFailure(q, job, err, l.child(jobLogFields(job)));
+        else if (failures.has(job.id)) settleFailure(q, job, failures.get(job.id), l.child(jobLogFields(job)));
       }
     };
     const o = outcome as { sync: Map<number, unknown> } | { async: Promise<Map<number, unknown>> } | { threw: unknown };
@@ -247,7 +255,7 @@ export function createWorker({ store, clock, logger, pollMs = 500, random = Math
     try {
       q.onDead?.(job.payload, error);
     } catch (err) {
-      logger.error('jobs: onDead hook failed', { queue: q.name, job: job.id, err });
+      logger.error('jobs: onDead hook failed', { ...jobLogFields(job), err });
     }
   }
 
@@ -262,7 +270,7 @@ export function createWorker({ store, clock, logger, pollMs = 500, random = Math
     }
     let log: Logger | undefined;
     // Built on first use: most jobs never log, and this is the hot path.
-    const jobLogger = () => (log ??= logger.child({ job: job.id, queue: q.name, attempt: job.attempts }));
+    const jobLogger = () => (log ??= logger.child(jobLogFields(job)));
     const ctx: JobContext<unknown> = {
       job,
       signal: shutdownSignal.signal,

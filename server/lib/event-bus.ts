@@ -4,6 +4,8 @@ export interface LiveEvent {
   /** Ids the subscriber filters on (visibility). */
   conversationId?: string;
   contactId?: string;
+  /** A personal event (a notification): only this user's streams carry it. */
+  userId?: string;
   data: unknown;
 }
 

@@ -10,6 +10,7 @@ import type { GraphClient } from '../whatsapp/graph/graph.client.js';
 import { classifyGraphError, explainGraphError, GraphError } from '../whatsapp/graph/graph.errors.js';
 import { baseMime, INBOUND_MAX_BYTES, sha256Hex, sha256Matches } from './media.models.js';
 import type { MediaStorage } from './media.storage.js';
+import type { AppMetrics } from '../metrics/metrics.catalog.js';
 
 export interface MediaJobDeps {
   db: Db;
@@ -18,6 +19,7 @@ export interface MediaJobDeps {
   storage: MediaStorage;
   bus: EventBus;
   graphFor: (channel: Channel) => GraphClient;
+  metrics?: Pick<AppMetrics, 'mediaDownloaded'>;
 }
 
 /**
@@ -38,6 +40,7 @@ export async function downloadMediaJob(deps: MediaJobDeps, payload: { mediaId: s
     const info = await graph.getMedia(row.waMediaId, { signal: ctx.signal });
     // Up to 100 MB: far more than the client's default 15 s; still inside the job's 5-minute lease.
     const { bytes, contentType } = await graph.downloadMedia(info.url, { maxBytes: INBOUND_MAX_BYTES, signal: ctx.signal, timeoutMs: 4 * 60_000 });
+    deps.metrics?.mediaDownloaded.inc(bytes.length);
     const expected = row.metaSha256 ?? info.sha256;
     if (expected && !sha256Matches(bytes, expected)) {
       const reason = 'The downloaded file does not match the checksum WhatsApp sent.';
@@ -55,6 +58,8 @@ export async function downloadMediaJob(deps: MediaJobDeps, payload: { mediaId: s
     const { retry } = classifyGraphError(err, ctx.job.attempts);
     const isGraph = err instanceof GraphError;
     if ((isGraph && retry === 'permanent') || retry === 'reauth' || lastTry) {
+      // A dead token fails every call, not just this one: the channel shows it (as a failed send does).
+      if (isGraph && retry === 'reauth') deps.channels.setStatus(channel.id, 'needs_token', explainGraphError(err.code ?? 190));
       const reason = isGraph ? explainGraphError(err.code, err.title) : err instanceof Error ? err.message : String(err);
       return markFailed(deps, row.id, reason);
     }

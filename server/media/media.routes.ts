@@ -1,6 +1,5 @@
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
-import { stream } from 'hono/streaming';
 import { media } from '../../db/schema/whatsapp.js';
 import { requireAuth } from '../auth/auth.middleware.js';
 import type { AppDeps } from '../deps.js';
@@ -30,6 +29,8 @@ const mediaToJson = (m: MediaRow) => ({
   error: m.error,
   waMediaId: m.waMediaId,
   url: m.state === 'ready' ? `/api/v1/media/${m.id}/content` : null,
+  /** When the retention setting removed the file (the row stays as a placeholder). */
+  purgedAt: m.state === 'purged' ? toIso(m.updatedAt) : null,
   createdAt: toIso(m.createdAt),
 });
 
@@ -64,10 +65,11 @@ export function createMediaRoutes(deps: AppDeps) {
 
       const bytes = new Uint8Array(await file.arrayBuffer());
       const hex = sha256Hex(bytes);
-      await deps.storage.put(hex, bytes);
+      await deps.storage.put(hex, bytes).catch((err: unknown) => storageFailed(deps, 'put', err));
       let waMediaId: string;
       try {
         ({ id: waMediaId } = await deps.graphFor(channel).uploadMedia(channel.phoneNumberId, { bytes, mimeType: mime, filename: file.name || 'file' }, { timeoutMs: 120_000 }));
+        deps.metrics.mediaUploaded.inc(bytes.length);
       } catch (err) {
         const message = err instanceof GraphError ? explainGraphError(err.code, err.title) : 'WhatsApp could not be reached.';
         throw new AppError(502, 'whatsapp.upload_failed', `Uploading to WhatsApp failed: ${message}`);
@@ -98,10 +100,14 @@ export function createMediaRoutes(deps: AppDeps) {
 
     .get('/media/:id/content', requireAuth, async (c) => {
       const row = find(c.req.param('id'));
+      if (row.state === 'purged') {
+        const on = new Date(row.updatedAt).toISOString().slice(0, 10);
+        throw new AppError(410, 'media.purged', `${row.error ?? 'Media removed by the retention setting'} on ${on}; the file is gone for good.`);
+      }
       if (row.state !== 'ready' || !row.sha256) {
         throw new AppError(409, 'media.not_ready', row.state === 'failed' ? `This media could not be downloaded: ${row.error ?? 'unknown reason'}` : 'This media is still downloading.');
       }
-      const file = await deps.storage.open(row.sha256);
+      const file = await deps.storage.open(row.sha256).catch((err: unknown) => storageFailed(deps, 'open', err));
       if (!file) throw notFound('media.missing', 'The media file is missing from storage.');
       const mime = row.mimeType ?? 'application/octet-stream';
       // Only types a browser cannot execute are shown inline; anything else (SVG, HTML…) downloads.
@@ -113,8 +119,25 @@ export function createMediaRoutes(deps: AppDeps) {
       c.header('Cache-Control', 'private, max-age=86400');
       c.header('X-Content-Type-Options', 'nosniff');
       c.header('Content-Security-Policy', "sandbox; default-src 'none'");
-      return stream(c, async (s) => {
-        for await (const chunk of file.stream) await s.write(chunk as Uint8Array);
+      // Pulled chunk by chunk as the client reads (a large file from S3 is never held whole); a reader
+      // that leaves cancels the source, and a source that breaks off aborts the response.
+      const chunks = file.stream[Symbol.asyncIterator]();
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          const next = await chunks.next();
+          if (next.done) controller.close();
+          else controller.enqueue(next.value as Uint8Array);
+        },
+        async cancel() {
+          await chunks.return?.();
+        },
       });
+      return c.body(body);
     });
+}
+
+/** Storage (disk or S3) failed: log the detail for the operator, tell the user it is temporary. */
+function storageFailed(deps: AppDeps, op: 'put' | 'open', err: unknown): never {
+  deps.logger.error(`media: storage ${op} failed`, { err: err instanceof Error ? err.message : String(err) });
+  throw new AppError(503, 'media.storage_unavailable', 'Media storage is not answering right now. Try again in a moment.');
 }

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
@@ -10,6 +10,11 @@ export interface MediaStorage {
   /** A stream of the bytes, or null when the key is unknown. */
   open(key: string): Promise<{ stream: Readable; size: number } | null>;
   delete(key: string): Promise<void>;
+  /**
+   * Deletes the file unless a `put` touched it less than `idleMs` ago (a new row is about to reference it:
+   * the retention purge must not pull it away). `recent` means it was kept.
+   */
+  deleteIfIdle(key: string, idleMs: number): Promise<'deleted' | 'recent' | 'missing'>;
 }
 
 /** Files under DATA_DIR/media/ab/cd/<sha256>; writes go through DATA_DIR/tmp and a rename (never half a file). */
@@ -21,7 +26,10 @@ export function createLocalMediaStorage(dir: string, tmpDir: string): MediaStora
   return {
     async put(key, bytes) {
       const target = pathOf(key);
-      if (await stat(target).catch(() => null)) return;
+      // Same bytes already stored: touch instead of rewriting. The fresh mtime tells a concurrent
+      // deleteIfIdle that the file is wanted again; if it was moved away first, utimes fails and we write.
+      const now = new Date();
+      if (await utimes(target, now, now).then(() => true, () => false)) return;
       await mkdir(join(dir, key.slice(0, 2), key.slice(2, 4)), { recursive: true });
       const tmp = join(tmpDir, `${key}.${randomBytes(4).toString('hex')}.part`);
       await writeFile(tmp, bytes);
@@ -34,6 +42,25 @@ export function createLocalMediaStorage(dir: string, tmpDir: string): MediaStora
     },
     async delete(key) {
       await rm(pathOf(key), { force: true });
+    },
+    async deleteIfIdle(key, idleMs) {
+      const target = pathOf(key);
+      // Moved aside first (atomic): a put from now on finds nothing and writes a fresh copy; a put that
+      // touched it just before shows in the mtime, and then the file goes back.
+      const parked = join(tmpDir, `${key}.${randomBytes(4).toString('hex')}.purge`);
+      try {
+        await rename(target, parked);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+        throw err;
+      }
+      const { mtimeMs } = await stat(parked);
+      if (Date.now() - mtimeMs < idleMs) {
+        await rename(parked, target); // replaces a fresh copy with the same bytes, if one was written meanwhile
+        return 'recent';
+      }
+      await rm(parked, { force: true });
+      return 'deleted';
     },
   };
 }

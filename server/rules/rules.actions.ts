@@ -12,6 +12,7 @@ import { AppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { getDeal } from '../pipelines/deals.repository.js';
 import { createDeal, updateDeal } from '../pipelines/deals.usecases.js';
+import { createNotification, isActiveUser } from '../notifications/notifications.usecases.js';
 import { PUSH_USER_QUEUE, type PushToUser } from '../push/push.usecases.js';
 import { scheduleReminder } from '../tasks/tasks.usecases.js';
 import { roundRobinMember } from '../teams/teams.repository.js';
@@ -140,7 +141,11 @@ export function executeAction(deps: ActionDeps, ctx: ActionContext, a: Action): 
       case 'notify': {
         const userId = a.userId ?? (ctx.conversationId ? getConversation(db, ctx.conversationId)?.assigneeId : null);
         if (!userId) return skipped('nobody to notify (the conversation has no assignee)');
-        const push: PushToUser = { userId, title: 'Automation', body: a.text, conversationId: ctx.conversationId, url: ctx.conversationId ? null : '/' };
+        if (!isActiveUser(db, userId)) return skipped(`teammate ${userId} no longer exists or is disabled`);
+        // In-app (the bell, committed with the run) and on their phones (a push job, also committed with it).
+        const title = ruleName(db, ctx.ruleId) ?? 'Automation';
+        createNotification(deps, { userId, kind: 'rule', title, body: a.text, conversationId: ctx.conversationId, link: ctx.conversationId ? null : '/' }, ctx.now);
+        const push: PushToUser = { userId, title, body: a.text, conversationId: ctx.conversationId, url: ctx.conversationId ? null : '/' };
         deps.jobs.enqueue(PUSH_USER_QUEUE, push, { idempotencyKey: `rule:${ctx.runId}:${ctx.step}`, maxAttempts: 3 });
         return done(userId);
       }
@@ -171,3 +176,6 @@ export function executeAction(deps: ActionDeps, ctx: ActionContext, a: Action): 
 }
 
 class SkipStep extends Error {}
+
+const ruleName = (db: ActionDeps['db'], id: string) =>
+  (prepared(db, 'rules.nameById', () => db.$client.prepare('SELECT name FROM rules WHERE id = ?')).get(id) as { name: string } | undefined)?.name;

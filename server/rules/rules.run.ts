@@ -5,9 +5,9 @@ import { inTransaction, prepared, type Db } from '../../db/client.js';
 import { getContact } from '../contacts/contacts.repository.js';
 import { getConversation } from '../inbox/conversations.repository.js';
 import { getDeal } from '../pipelines/deals.repository.js';
-import { getSetting } from '../teams/teams.repository.js';
+import { effectiveBusinessHours } from '../teams/teams.hours.js';
 import { executeAction, RuleConfigError, type ActionDeps, type StepResult } from './rules.actions.js';
-import { evaluateConditions, isWithinBusinessHours, type BusinessHours, type Facts } from './rules.models.js';
+import { evaluateConditions, isWithinBusinessHours, type Facts } from './rules.models.js';
 import { RULE_RUN_QUEUE } from './rules.consumer.js';
 import type { RuleCache } from './rules.repository.js';
 
@@ -150,7 +150,6 @@ export function loadFacts(db: Db, run: Pick<RunRow, 'contactId' | 'conversationI
   const contact = run.contactId ? getContact(db, run.contactId) : undefined;
   const conversation = run.conversationId ? getConversation(db, run.conversationId) : undefined;
   const deal = run.dealId ? getDeal(db, run.dealId) : undefined;
-  const hours = (teamId: string) => getSetting<BusinessHours | null>(db, teamId ? `businessHours:${teamId}` : 'businessHours', null) ?? getSetting<BusinessHours | null>(db, 'businessHours', null);
   return {
     contact: contact
       ? {
@@ -169,7 +168,7 @@ export function loadFacts(db: Db, run: Pick<RunRow, 'contactId' | 'conversationI
     message: typeof event.text === 'string' ? { text: event.text } : null,
     deal: deal ? { stageId: deal.stageId, amount: deal.amountMinor } : null,
     inBusinessHours: (teamId) => {
-      const h = hours(teamId);
+      const h = effectiveBusinessHours(db, teamId); // the team's own, else the workspace's
       return h ? isWithinBusinessHours(h, now) : true; // no hours set: always open
     },
   };

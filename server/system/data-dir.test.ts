@@ -1,8 +1,8 @@
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DataDirError, loadSecretKey, prepareDataDir } from './data-dir.js';
+import { DataDirError, freeBytesOn, loadSecretKey, prepareDataDir } from './data-dir.js';
 
 const fresh = () => join(mkdtempSync(join(tmpdir(), 'parley-data-')), 'data');
 
@@ -32,6 +32,27 @@ describe('data dir', () => {
     const parent = mkdtempSync(join(tmpdir(), 'parley-ro-'));
     chmodSync(parent, 0o500);
     expect(() => prepareDataDir(join(parent, 'data'))).toThrow(/not usable/);
+  });
+
+  it('refuses to start on a nearly full disk, naming the path, the space and the fix', () => {
+    const root = fresh();
+    const MB = 1024 * 1024;
+    expect(() => prepareDataDir(root, { minFreeBytes: 50 * MB, freeBytes: () => 12 * MB + 5 })).toThrow(
+      new RegExp(`^Data directory ${root} is on a disk with only 12 MB free; Parley needs at least 50 MB to start safely\\. Free some space`),
+    );
+    expect(prepareDataDir(root, { minFreeBytes: 50 * MB, freeBytes: () => 50 * MB }).root).toBe(root);
+    expect(prepareDataDir(root, { minFreeBytes: 0, freeBytes: () => 0 }).root).toBe(root);
+  });
+
+  it('measures the real free space of the data dir disk', () => {
+    expect(freeBytesOn(tmpdir())).toBeGreaterThan(0);
+  });
+
+  it('reports a subfolder that is a file, with the fix', () => {
+    const root = fresh();
+    mkdirSync(root);
+    writeFileSync(join(root, 'tmp'), 'not a dir');
+    expect(() => prepareDataDir(root)).toThrow(/is not usable \(.*\): .*is a file; point DATA_DIR at a directory\.$/);
   });
 
   it('reports a data dir that is a file clearly', () => {

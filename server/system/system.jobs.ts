@@ -30,9 +30,18 @@ export function registerSystemJobs(deps: AppDeps): void {
   deps.worker.register('auth.purge-sessions', () => {
     deps.sessions.purgeExpired();
   });
-  deps.worker.register(SEARCH_INDEX_QUEUE, () => {
-    while (indexPendingMessages(deps.db) > 0);
-  });
+  // A batch queue: claim, indexing and completion share one transaction. As a plain job, a process killed
+  // while indexing a backlog (the index catching up after a webhook flood) left the job leased to a dead
+  // worker for a minute; now the claim rolls back with the work and the next boot indexes at once.
+  // Every pending index job is the same request ("index what is new"): one run serves them all.
+  deps.worker.registerBatch(
+    SEARCH_INDEX_QUEUE,
+    () => {
+      while (indexPendingMessages(deps.db) > 0);
+      return new Map();
+    },
+    { concurrency: 20 },
+  );
   deps.worker.register<{ taskId: string; dueAt: number }>(TASK_REMINDER_QUEUE, (p) => void remindTaskJob(deps, p));
   deps.worker.register<PushToUser>(PUSH_USER_QUEUE, (p) => notifyUserJob(deps, p), { concurrency: 4, leaseMs: 60_000 });
   deps.worker.register('inbox.wake-snoozed', () => {

@@ -4,6 +4,7 @@ import type { AppDeps } from '../deps.js';
 import { toIso } from '../lib/clock.js';
 import { inTransaction } from '../../db/client.js';
 import { outboxOf } from '../events/events.outbox.js';
+import { createNotification } from '../notifications/notifications.usecases.js';
 import { PUSH_USER_QUEUE, type PushToUser } from '../push/push.usecases.js';
 
 export const TASK_REMINDER_QUEUE = 'tasks.remind';
@@ -16,7 +17,7 @@ export function scheduleReminder(deps: Pick<AppDeps, 'jobs'>, task: Pick<TaskRow
 }
 
 /**
- * `tasks.remind`: at the due time, tell the assignee (live event; the inbox shows it). Skipped when the task
+ * `tasks.remind`: at the due time, tell the assignee (live event, an in-app notification, a push). Skipped when the task
  * was done, moved to another time, or already reminded: the `reminded_at IS NULL` compare-and-set makes a
  * reminder fire once even if the job runs twice (a crash between the send and the completion).
  */
@@ -32,6 +33,7 @@ export function remindTaskJob(deps: Pick<AppDeps, 'db' | 'clock' | 'bus' | 'logg
     if (row?.assigneeId) {
       const push: PushToUser = { userId: row.assigneeId, title: 'Task due', body: row.title, conversationId: row.conversationId, url: row.conversationId ? null : '/tasks' };
       deps.jobs.enqueue(PUSH_USER_QUEUE, push, { idempotencyKey: `task:${row.id}@${payload.dueAt}`, maxAttempts: 3 });
+      createNotification(deps, { userId: row.assigneeId, kind: 'task', title: 'Task due', body: row.title, conversationId: row.conversationId, link: row.conversationId ? null : '/tasks' }, deps.clock.now());
     }
     if (row) outboxOf(deps.db)?.emit({ type: 'task.due', contactId: row.contactId, conversationId: row.conversationId, dealId: row.dealId, data: taskToJson(row) }, deps.clock.now());
     return row;

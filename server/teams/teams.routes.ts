@@ -11,6 +11,7 @@ import { badRequest, conflict, notFound } from '../lib/errors.js';
 import { readJson, type AppEnv } from '../lib/http.js';
 import { newId } from '../lib/ids.js';
 import { getSetting, setSetting } from './teams.repository.js';
+import { clearTeamBusinessHours } from './teams.hours.js';
 import { DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS } from '../consent/consent.models.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
 
@@ -133,6 +134,7 @@ export function createTeamsRoutes(deps: AppDeps) {
     .delete('/teams/:id', admins, (c) => {
       const team = find(c.req.param('id'));
       db.delete(teams).where(eq(teams.id, team.id)).run();
+      clearTeamBusinessHours(db, team.id); // no orphaned settings row left behind
       recordAudit(db, actorOf(c.get('auth')), { action: 'team.deleted', entityType: 'team', entityId: team.id, before: { name: team.name } }, clock.now());
       return c.body(null, 204);
     })

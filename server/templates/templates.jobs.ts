@@ -1,5 +1,6 @@
 import type { AppDeps } from '../deps.js';
 import type { Schedule } from '../jobs/jobs.schedules.js';
+import { classifyGraphError, explainGraphError, GraphError } from '../whatsapp/graph/graph.errors.js';
 import { upsertTemplates } from './templates.repository.js';
 
 export const SYNC_TEMPLATES_QUEUE = 'templates.sync';
@@ -15,7 +16,18 @@ export const TEMPLATE_SCHEDULES: readonly Schedule[] = [{ name: 'templates.sync-
 export async function syncTemplatesJob(deps: Pick<AppDeps, 'db' | 'clock' | 'channels' | 'graphFor' | 'logger'>, payload: { channelId: string }, signal: AbortSignal) {
   const channel = deps.channels.byId(payload.channelId);
   if (!channel?.wabaId || channel.status !== 'active') return;
-  const items = await deps.graphFor(channel).listAllTemplates(channel.wabaId, { signal });
+  let items;
+  try {
+    items = await deps.graphFor(channel).listAllTemplates(channel.wabaId, { signal });
+  } catch (err) {
+    // A dead token: flag the channel for a new one instead of retrying into a dead job.
+    if (err instanceof GraphError && classifyGraphError(err).retry === 'reauth') {
+      deps.channels.setStatus(channel.id, 'needs_token', explainGraphError(err.code ?? 190));
+      deps.logger.warn('templates: access token rejected; channel needs a new token', { channelId: channel.id, code: err.code });
+      return;
+    }
+    throw err;
+  }
   const n = upsertTemplates(deps.db, channel.wabaId, items, deps.clock.now());
   deps.logger.info('templates synced', { channelId: channel.id, templates: n });
 }

@@ -13,6 +13,8 @@ export interface GraphClientOptions {
   fetch?: typeof fetch;
   /** Per-call deadline; default 15 000 ms. */
   timeoutMs?: number;
+  /** Sees every failed call (Meta's error or no answer; not a caller's abort): metrics. */
+  onError?: (err: GraphError | GraphNetworkError) => void;
 }
 
 export type GraphClient = ReturnType<typeof createGraphClient>;
@@ -60,14 +62,19 @@ export function createGraphClient(opts: GraphClientOptions) {
     try {
       return await run(signal);
     } catch (err) {
-      if (err instanceof GraphError) throw err;
+      if (err instanceof GraphError) throw reported(err);
       // Checked first: a caller abort must stay an AbortError so callers can tell "we stopped" from "Meta failed".
       if (call.signal?.aborted) throw toAbortError(call.signal.reason);
       if (timeout.aborted) {
-        throw new GraphNetworkError(`Graph API request timed out after ${timeoutMs} ms`, { cause: err, timedOut: true });
+        throw reported(new GraphNetworkError(`Graph API request timed out after ${timeoutMs} ms`, { cause: err, timedOut: true }));
       }
-      throw new GraphNetworkError(`Graph API request failed: ${describe(err)}`, { cause: err, timedOut: false });
+      throw reported(new GraphNetworkError(`Graph API request failed: ${describe(err)}`, { cause: err, timedOut: false }));
     }
+  }
+
+  function reported<E extends GraphError | GraphNetworkError>(err: E): E {
+    opts.onError?.(err);
+    return err;
   }
 
   /** Sends a JSON request to the Graph API and returns the parsed 2xx body (a GraphError otherwise). */
@@ -238,6 +245,12 @@ export function createGraphClient(opts: GraphClientOptions) {
     async getObject(id: string, fields: string[], init: { signal?: AbortSignal } = {}): Promise<Json> {
       const url = graphUrl([id], { fields: fields.length ? fields.join(',') : undefined });
       const { data } = await requestJson('GET', url, init);
+      return data;
+    },
+
+    /** Any node or edge (`['{waba-id}', 'subscribed_apps']`, `['debug_token']`) without a method of its own: the setup check. */
+    async call(method: 'GET' | 'POST', segments: string[], o: { query?: Record<string, string | undefined>; json?: Json } & CallOptions = {}): Promise<Json> {
+      const { data } = await requestJson(method, graphUrl(segments, o.query), o);
       return data;
     },
   };

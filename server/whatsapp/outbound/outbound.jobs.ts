@@ -15,6 +15,7 @@ import { CAMPAIGN_HALT_CODES, campaignOfMessage, campaignSendBlocker, haltCampai
 import { buildGraphMessage } from './outbound.build.js';
 import { PAIR_BURST, PAIR_RATE_PER_SECOND, type createTokenBuckets } from './rate-limit.js';
 import type { MessageBody } from './outbound.schemas.js';
+import type { AppMetrics } from '../../metrics/metrics.catalog.js';
 
 export const MARK_READ_QUEUE = 'whatsapp.mark-read';
 
@@ -26,6 +27,7 @@ export interface SendJobDeps {
   bus: EventBus;
   graphFor: (channel: Channel) => GraphClient;
   buckets: ReturnType<typeof createTokenBuckets>;
+  metrics?: Pick<AppMetrics, 'messagesOut' | 'sendReached' | 'sendRetries'>;
 }
 
 /**
@@ -99,6 +101,7 @@ export async function sendMessageJob(deps: SendJobDeps, payload: { messageId: st
     }
     if (retry === 'permanent' || ctx.job.attempts >= ctx.job.maxAttempts) return fail(deps, msg, code, title, details);
     ctx.logger.warn('send failed, will retry', { messageId: msg.id, code, retry });
+    deps.metrics?.sendRetries.inc();
     updateMessage(db, msg.id, { status: 'queued', updatedAt: clock.now() });
     throw delayMs ? new RetryAfterError(delayMs, `${code ?? ''} ${title}`.trim()) : err;
   }
@@ -113,7 +116,11 @@ export async function sendMessageJob(deps: SendJobDeps, payload: { messageId: st
       updateMessage(db, msg.id, { waMessageId, status, errorCode: null, errorTitle: null, errorDetails: null, updatedAt: now });
       sent = applyLoggedStatuses(db, { ...current, waMessageId, status }, now);
     },
-    () => deps.bus.publish({ type: 'message.status', conversationId: sent!.conversationId, data: { id: sent!.id, status: sent!.status } }),
+    () => {
+      deps.metrics?.messagesOut.inc();
+      deps.metrics?.sendReached('sent');
+      deps.bus.publish({ type: 'message.status', conversationId: sent!.conversationId, data: { id: sent!.id, status: sent!.status } });
+    },
   );
 }
 
@@ -149,13 +156,14 @@ function hasEarlierPending(db: Db, msg: MessageRow): boolean {
 }
 
 /** A send job gave up for good (worker crash loop, unexpected error on the last try): show the message failed. */
-export function failUndeliveredMessage(deps: Pick<SendJobDeps, 'db' | 'clock' | 'bus'>, messageId: string, error: string): void {
+export function failUndeliveredMessage(deps: Pick<SendJobDeps, 'db' | 'clock' | 'bus' | 'metrics'>, messageId: string, error: string): void {
   const msg = getMessage(deps.db, messageId);
   if (msg && (msg.status === 'queued' || msg.status === 'sending')) fail(deps, msg, null, `Parley could not send this message: ${error}`, null);
 }
 
-function fail(deps: Pick<SendJobDeps, 'db' | 'clock' | 'bus'>, msg: MessageRow, code: number | null, title: string | null, details: string | null) {
+function fail(deps: Pick<SendJobDeps, 'db' | 'clock' | 'bus' | 'metrics'>, msg: MessageRow, code: number | null, title: string | null, details: string | null) {
   updateMessage(deps.db, msg.id, { status: 'failed', errorCode: code, errorTitle: title, errorDetails: details, updatedAt: deps.clock.now() });
+  deps.metrics?.sendReached('failed');
   deps.bus.publish({ type: 'message.status', conversationId: msg.conversationId, data: { id: msg.id, status: 'failed' } });
 }
 
@@ -167,7 +175,14 @@ export async function markReadJob(deps: Pick<SendJobDeps, 'channels' | 'graphFor
     await deps.graphFor(channel).markRead(channel.phoneNumberId, payload.waMessageId, { signal: ctx.signal });
   } catch (err) {
     // A read receipt is a courtesy: retry transient errors, drop permanent ones (e.g. message too old).
-    if (classifyGraphError(err).retry === 'permanent') return;
+    const { retry } = classifyGraphError(err);
+    if (retry === 'permanent') return;
+    // A dead token: retrying cannot help, and the channel must show it (the agent opening a chat may be
+    // the first to hit it).
+    if (retry === 'reauth' && err instanceof GraphError) {
+      deps.channels.setStatus(channel.id, 'needs_token', explainGraphError(err.code ?? 190));
+      return;
+    }
     throw err;
   }
 }

@@ -32,6 +32,15 @@ export function createSandbox(deps: { channels: ChannelRepository; baseUrl: stri
   return { simulator, channelId: channel.id };
 }
 
+/**
+ * Plays Meta saving the callback URL in the App Dashboard: the `hub.challenge` handshake against Parley's
+ * own webhook route, so the setup check sees the sandbox's webhook verified. Resolves true when verified.
+ */
+export async function verifySandboxWebhook(sandbox: Sandbox, channels: Pick<ChannelRepository, 'byId'>): Promise<boolean> {
+  const channel = channels.byId(sandbox.channelId);
+  return channel ? (await sandbox.simulator.verifyWebhook(channel.verifyToken)).verified : false;
+}
+
 /** A few customers writing in, so a fresh sandbox has conversations to explore. Sent through the webhook path. */
 export async function seedSandboxConversations(sandbox: Sandbox): Promise<void> {
   const c = sandbox.simulator.customer;

@@ -4,7 +4,7 @@
  */
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { expiredTokenBody, mountAccountRoutes, phoneNumberNode, type AccountState } from './simulator.account.js';
 import { GraphError, graphErrorBody } from './simulator.errors.js';
 import type { MediaStore } from './simulator.media.js';
 import type { BusinessIdentity } from './simulator.payloads.js';
@@ -15,16 +15,17 @@ export interface GraphDeps {
   biz: BusinessIdentity;
   accessToken: string;
   publicBaseUrl: () => string;
-  faults: { mediaDownloadDelayMs: number };
+  faults: { mediaDownloadDelayMs: number; mediaDownloadErrors: number; tokenExpired: boolean };
+  clock: { now(): number };
   media: MediaStore;
   templates: Template[];
   tasks: TaskTracker;
   handleSend(body: unknown): { status: number; json: unknown };
-  /** Whether "the app" is subscribed to the WABA (`/subscribed_apps`). */
-  subscription: { subscribed: boolean };
+  /** Milliseconds to hold this send before Meta handles it, token check included (a slow Graph call); 0 by default. */
+  holdFor?(body: unknown): number;
+  /** The number's fields, the app subscription and the token's expiry (simulator.account.ts). */
+  account: AccountState;
 }
-
-const APP = { id: '1029384756473829', name: 'Parley Sandbox', link: 'https://parley.invalid/' };
 
 /** Meta's answer for an id that is not this node, or an operation the node does not support. */
 function unsupported(method: string, id: string): GraphError {
@@ -60,11 +61,20 @@ export function createGraphApp(deps: GraphDeps): Hono {
   });
   app.notFound((c) => c.json(graphErrorBody(100, { message: 'Unknown path components', details: new URL(c.req.url).pathname }), 400));
 
+  // A slow send: Meta handles it (token check included) only when the hold ends.
+  app.post('/:version/:nodeId/messages', async (c, next) => {
+    const hold = deps.holdFor?.(await c.req.json().catch(() => null)) ?? 0;
+    if (hold > 0) await deps.tasks.sleep(hold);
+    await next();
+  });
+
   app.use('*', async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim() ?? c.req.query('access_token');
     if (!token) return c.json(graphErrorBody(190, { message: 'An access token is required to request this resource.' }), 401);
     if (token !== deps.accessToken) return c.json(graphErrorBody(190), 401);
+    const expired = expiredTokenBody(deps.account, deps.faults.tokenExpired, deps.clock.now());
+    if (expired) return c.json(expired, 401);
     await next();
   });
 
@@ -73,6 +83,11 @@ export function createGraphApp(deps: GraphDeps): Hono {
     const item = media.resolveToken(c.req.param('token'));
     if (!item) return c.json(graphErrorBody(100, { message: 'Media URL expired or not found', details: 'Request a fresh URL with GET /{media-id}.' }), 404);
     await deps.tasks.sleep(deps.faults.mediaDownloadDelayMs);
+    if (deps.faults.mediaDownloadErrors > 0) {
+      deps.faults.mediaDownloadErrors -= 1;
+      // The CDN, not the Graph API: no Meta error JSON.
+      return c.text('Internal Server Error', 500);
+    }
     return c.body(item.bytes as Uint8Array<ArrayBuffer>, 200, {
       'content-type': item.mimeType,
       'content-length': String(item.fileSize),
@@ -130,44 +145,12 @@ export function createGraphApp(deps: GraphDeps): Hono {
     return c.json({ success: true });
   });
 
-  const subscribed = (c: Context) => {
-    if (c.req.param('nodeId') !== biz.wabaId) throw unsupported(c.req.method.toLowerCase(), c.req.param('nodeId') ?? '');
-  };
-  app.get('/:version/:nodeId/subscribed_apps', (c) => {
-    subscribed(c);
-    return c.json({ data: deps.subscription.subscribed ? [{ whatsapp_business_api_data: APP }] : [] });
-  });
-  app.post('/:version/:nodeId/subscribed_apps', (c) => {
-    subscribed(c);
-    deps.subscription.subscribed = true;
-    return c.json({ success: true });
-  });
-  app.delete('/:version/:nodeId/subscribed_apps', (c) => {
-    subscribed(c);
-    deps.subscription.subscribed = false;
-    return c.json({ success: true });
-  });
+  mountAccountRoutes(app, deps);
 
   app.get('/:version/:nodeId', async (c) => {
     const id = c.req.param('nodeId');
     if (id === biz.phoneNumberId) {
-      const formatted = parsePhoneNumberFromString('+' + biz.displayPhoneNumber)?.formatInternational() ?? '+' + biz.displayPhoneNumber;
-      const node = {
-        id,
-        display_phone_number: formatted,
-        verified_name: 'Parley Sandbox',
-        code_verification_status: 'VERIFIED',
-        quality_rating: 'GREEN',
-        platform_type: 'CLOUD_API',
-        throughput: { level: 'STANDARD' },
-        name_status: 'APPROVED',
-        status: 'CONNECTED',
-        account_mode: 'LIVE',
-        is_official_business_account: false,
-        messaging_limit_tier: 'TIER_250',
-        whatsapp_business_manager_messaging_limit: 'TIER_2K',
-        webhook_configuration: { application: '' },
-      };
+      const node = phoneNumberNode(biz, deps.account);
       const defaults = ['verified_name', 'code_verification_status', 'display_phone_number', 'quality_rating', 'platform_type', 'throughput'];
       return c.json(project(node, defaults, c.req.query('fields'), 'WhatsAppBusinessPhoneNumber'));
     }

@@ -7,6 +7,7 @@ import { GraphError, webhookErrorObject, type GraphErrorBody } from './simulator
 import {
   newConversationId,
   newWamid,
+  normalizeWaId,
   statusEnvelope,
   type BusinessIdentity,
   type StatusBilling,
@@ -22,6 +23,14 @@ export interface SimulatorFaults {
   errorsByRecipient: Map<string, { code: number; mode?: 'sync' | 'async'; times?: number }>;
   /** Random sync errors for any send. */
   errorRate: { code: number; rate: number } | null;
+  /** The next `count` sends, to anyone, fail synchronously with `code` (a throughput burst: 130429; an outage: 131000, HTTP 500). */
+  errorBurst: { code: number; count: number } | null;
+  /**
+   * Keyed like errorsByRecipient: a send is held `ms` before Meta handles it, token check included (a
+   * Graph call slower than the client's timeout). Meta still accepts it when the hold ends, as it may
+   * accept a send whose answer the client never saw. `times`: only the first N sends.
+   */
+  slowSendsByRecipient: Map<string, { ms: number; times?: number }>;
   /** Extra identical copies of each webhook POST. */
   duplicateWebhooks: number;
   /** Deliver each message's status webhooks in random order. */
@@ -30,8 +39,12 @@ export interface SimulatorFaults {
   webhookDelayMs: number;
   /** Delay before the media download route answers. */
   mediaDownloadDelayMs: number;
+  /** The next N media downloads answer HTTP 500 with a plain-text body (the media CDN, not the Graph API). */
+  mediaDownloadErrors: number;
   /** Fail free-form (non-template) sends with async 131047 when the recipient has not written in 24 h. Off by default. */
   enforceServiceWindow: boolean;
+  /** Every Graph call answers 190 "Session has expired" (401), as after a temporary token's 24 hours. */
+  tokenExpired: boolean;
 }
 
 export interface SentRecord {
@@ -73,22 +86,31 @@ interface Step {
 export function createOutbound(deps: OutboundDeps) {
   const { faults, biz } = deps;
 
-  /** Consumes one matching `errorsByRecipient` entry (decrementing `times`, removing it when used up). */
-  function takeRecipientFault(input: string, recipientId: string) {
+  /** Consumes one matching entry of a per-recipient map (decrementing `times`, removing it when used up). */
+  function takeKeyed<T extends { times?: number }>(map: Map<string, T>, input: string, recipientId: string): T | null {
     for (const key of [input, recipientId, '+' + recipientId]) {
-      const fault = faults.errorsByRecipient.get(key);
+      const fault = map.get(key);
       if (!fault) continue;
       if (fault.times !== undefined) {
         if (fault.times <= 0) {
-          faults.errorsByRecipient.delete(key);
+          map.delete(key);
           continue;
         }
         fault.times -= 1;
-        if (fault.times === 0) faults.errorsByRecipient.delete(key);
+        if (fault.times === 0) map.delete(key);
       }
       return fault;
     }
     return null;
+  }
+
+  /** One send of the current error burst, if any is left. */
+  function takeBurst(): number | null {
+    const burst = faults.errorBurst;
+    if (!burst || burst.count <= 0) return null;
+    burst.count -= 1;
+    if (burst.count === 0) faults.errorBurst = null;
+    return burst.code;
   }
 
   function billingFor(template: Template | null, recipientId: string, at: number): StatusBilling {
@@ -166,6 +188,14 @@ export function createOutbound(deps: OutboundDeps) {
     deps.sent.push({ wamid, to, type: type ?? (typeof b.type === 'string' ? b.type : 'text'), body: b, receivedAt: deps.clock.now(), error });
   }
 
+  /** How long to hold the answer to this send body (slowSendsByRecipient); 0 for most sends. */
+  function holdFor(body: unknown): number {
+    if (faults.slowSendsByRecipient.size === 0 || !body || typeof body !== 'object') return 0;
+    const to = (body as Record<string, unknown>).to;
+    if (typeof to !== 'string') return 0;
+    return takeKeyed(faults.slowSendsByRecipient, to, normalizeWaId(to))?.ms ?? 0;
+  }
+
   /** Answers a send (or mark-as-read) body with Meta's status code and JSON, scheduling webhooks on acceptance. */
   function handleSend(body: unknown): { status: number; json: Record<string, unknown> | GraphErrorBody } {
     let parsed;
@@ -181,10 +211,11 @@ export function createOutbound(deps: OutboundDeps) {
       return { status: 200, json: { success: true } };
     }
 
-    const fault = takeRecipientFault(parsed.input, parsed.recipientId);
+    const fault = takeKeyed(faults.errorsByRecipient, parsed.input, parsed.recipientId);
     const mode = fault?.mode ?? 'sync';
     let syncCode: number | null = fault && mode === 'sync' ? fault.code : null;
     let asyncCode: number | null = fault && mode === 'async' ? fault.code : null;
+    if (!fault) syncCode = takeBurst();
     if (syncCode === null && asyncCode === null && faults.errorRate && deps.random() < faults.errorRate.rate) syncCode = faults.errorRate.code;
     const acceptedAt = deps.clock.now();
     if (syncCode !== null) {
@@ -213,5 +244,5 @@ export function createOutbound(deps: OutboundDeps) {
     return { status: 200, json: { messaging_product: 'whatsapp', contacts: [contact], messages: [message] } };
   }
 
-  return { handleSend };
+  return { handleSend, holdFor };
 }

@@ -4,6 +4,7 @@
  * bytes, error JSON and HTTP statuses, and — on request — duplicates, out-of-order statuses and failures.
  */
 import type { Hono } from 'hono';
+import { defaultAccount, verifyCallbackUrl } from './simulator.account.js';
 import { createCustomers } from './simulator.customer.js';
 import { createGraphApp } from './simulator.graph.js';
 import { createMediaStore } from './simulator.media.js';
@@ -13,6 +14,7 @@ import { seedTemplates } from './simulator.templates.js';
 import { createTaskTracker, createWebhookSender } from './simulator.webhooks.js';
 
 export type { SentRecord, SimulatorFaults } from './simulator.outbound.js';
+export type { AccountState } from './simulator.account.js';
 export { describeError, graphErrorBody, httpStatusFor } from './simulator.errors.js';
 export { MEDIA_URL_TTL_MS } from './simulator.media.js';
 
@@ -52,12 +54,17 @@ export function createSimulator(opts: SimulatorOptions) {
   const faults: SimulatorFaults = {
     errorsByRecipient: new Map(),
     errorRate: null,
+    errorBurst: null,
+    slowSendsByRecipient: new Map(),
     duplicateWebhooks: 0,
     shuffleStatuses: false,
     webhookDelayMs: 0,
     mediaDownloadDelayMs: 0,
+    mediaDownloadErrors: 0,
     enforceServiceWindow: false,
+    tokenExpired: false,
   };
+  const account = defaultAccount();
   const sent: SentRecord[] = [];
   const readReceipts: string[] = [];
   const templates = seedTemplates();
@@ -95,7 +102,9 @@ export function createSimulator(opts: SimulatorOptions) {
     templates,
     tasks,
     handleSend: outbound.handleSend,
-    subscription: { subscribed: true },
+    holdFor: outbound.holdFor,
+    account,
+    clock,
   });
   const customer = createCustomers({ biz, clock, media, publicBaseUrl, deliver, lastInboundAt, profileNames, sent });
 
@@ -104,6 +113,11 @@ export function createSimulator(opts: SimulatorOptions) {
     app,
     /** Mutable fault knobs, read on every request. */
     faults,
+    /** The number's quality, registration and limits, the app subscription and the token's expiry; mutable. */
+    account,
+    /** Plays Meta saving the callback URL: the `hub.challenge` handshake against webhookUrl. */
+    verifyWebhook: (verifyToken: string) =>
+      verifyCallbackUrl({ webhookUrl: typeof opts.webhookUrl === 'function' ? opts.webhookUrl() : opts.webhookUrl, fetch: opts.fetch ?? globalThis.fetch }, verifyToken),
     /** Simulated WhatsApp users: each call delivers one inbound message webhook and returns its wamid. */
     customer,
     /** Serialise Meta-style, sign, POST to webhookUrl (plus duplicates); resolves with every attempt's HTTP status (0 = network error). */

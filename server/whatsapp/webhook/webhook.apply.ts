@@ -42,6 +42,8 @@ export interface ApplyResult {
   unroutable: number;
   channelIds: Set<string>;
   mediaJobs: number;
+  /** Customer messages Meta delivered again (already stored: nothing happened). */
+  duplicates: number;
 }
 
 /**
@@ -49,7 +51,7 @@ export interface ApplyResult {
  * idempotent, so replaying the whole archive changes nothing.
  */
 export function applyWebhookEvents(ctx: ApplyContext, events: readonly WebhookEvent[]): ApplyResult {
-  const result: ApplyResult = { live: [], unroutable: 0, channelIds: new Set(), mediaJobs: 0 };
+  const result: ApplyResult = { live: [], unroutable: 0, channelIds: new Set(), mediaJobs: 0, duplicates: 0 };
   for (const ev of events) {
     const named = ev.phoneNumberId ? ctx.channels.byPhoneNumberId(ev.phoneNumberId) : undefined;
     // A body signed by one app cannot write into another app's channel (different secret).
@@ -140,7 +142,10 @@ function applyMessage(ctx: ApplyContext, channel: Channel, ev: InboundMessageEve
     createdAt: now,
     updatedAt: now,
   };
-  if (!insertMessage(db, row)) return; // a redelivery: everything below already happened once
+  if (!insertMessage(db, row)) {
+    result.duplicates++; // a redelivery: everything below already happened once
+    return;
+  }
   if (ev.type === 'text' && applyConsentKeyword({ db, jobs: ctx.jobs }, { contactId: contact.id, conversationId: conversation.id, messageId: row.id, text: ev.text }, ev.timestamp)) {
     result.live.push({ type: 'contact.updated', contactId: contact.id, data: { id: contact.id } });
   }

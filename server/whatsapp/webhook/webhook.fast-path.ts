@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { acceptWebhook, TOO_LARGE_BODY, WEBHOOK_BODY_LIMIT, type WebhookDeps } from './webhook.routes.js';
+import { acceptWebhook, NOT_STORED_BODY, NOT_STORED_RETRY_AFTER, TOO_LARGE_BODY, WEBHOOK_BODY_LIMIT, type WebhookDeps } from './webhook.routes.js';
 
 /**
  * Meta's POSTs handled on node:http directly, before Hono: the hottest path skips the Fetch
@@ -10,12 +10,16 @@ import { acceptWebhook, TOO_LARGE_BODY, WEBHOOK_BODY_LIMIT, type WebhookDeps } f
 export function createWebhookFastPath(deps: WebhookDeps) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     if (req.method !== 'POST' || !(req.url === '/webhooks/whatsapp' || req.url?.startsWith('/webhooks/whatsapp?'))) return false;
+    const started = performance.now();
     const chunks: Buffer[] = [];
     let size = 0;
     let refused = false;
     const answer = (status: number, body: string, type: string) => {
       if (res.headersSent) return;
-      res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+      deps.metrics?.webhookAnswered(status, started);
+      const headers: Record<string, string | number> = { 'content-type': type, 'content-length': Buffer.byteLength(body) };
+      if (status === 503) headers['retry-after'] = NOT_STORED_RETRY_AFTER;
+      res.writeHead(status, headers);
       res.end(body);
     };
     req.on('data', (chunk: Buffer) => {
@@ -37,7 +41,7 @@ export function createWebhookFastPath(deps: WebhookDeps) {
         (err: unknown) => {
           // Not stored: Meta must retry, so no 200.
           deps.logger.error('webhook could not be stored', { err });
-          answer(500, '{"error":{"code":"internal.error","message":"The webhook could not be stored; retry."}}', 'application/json');
+          answer(503, NOT_STORED_BODY, 'application/json');
         },
       );
     });

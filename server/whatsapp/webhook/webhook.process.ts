@@ -12,7 +12,7 @@ import type { LiveEvent } from '../../lib/event-bus.js';
 import { EVENTS_PER_JOB, PROCESS_WEBHOOK_QUEUE, type ProcessWebhookPayload } from './webhook.ingest.js';
 import { parseWebhook } from './webhook.parse.js';
 
-export type ProcessDeps = Pick<AppDeps, 'db' | 'clock' | 'channels' | 'jobs' | 'bus' | 'notify' | 'vapid'> & Partial<Pick<AppDeps, 'outbox'>>;
+export type ProcessDeps = Pick<AppDeps, 'db' | 'clock' | 'channels' | 'jobs' | 'bus' | 'notify' | 'vapid'> & Partial<Pick<AppDeps, 'outbox' | 'metrics'>>;
 
 /**
  * The `whatsapp.process-webhook` jobs, in batches: parse each stored body (outside the transaction), then
@@ -41,6 +41,8 @@ export function processWebhookEvents(deps: ProcessDeps, eventIds: readonly numbe
   const live: LiveEvent[] = [];
   const channelIds = new Set<string>();
   let mediaJobs = 0;
+  let duplicates = 0;
+  const tally = { processed: 0, failed: 0, unroutable: 0 };
   let indexRequested = false;
   // Inside the worker's batch transaction already: no savepoint around the batch. A second level under
   // the per-body savepoints makes SQLite journal every changed page once more (measured: ~12 % slower).
@@ -56,8 +58,10 @@ export function processWebhookEvents(deps: ProcessDeps, eventIds: readonly numbe
       release: db.$client.prepare('RELEASE webhook_event'),
       rollback: db.$client.prepare('ROLLBACK TO webhook_event'),
     }));
-    const setState = (id: number, v: { state: 'processed' | 'failed' | 'unroutable'; error: string | null; eventCount?: number }) =>
+    const setState = (id: number, v: { state: 'processed' | 'failed' | 'unroutable'; error: string | null; eventCount?: number }) => {
+      tally[v.state]++;
       update.run(v.state, v.error, v.eventCount ?? null, now, id);
+    };
     for (const bad of invalid) setState(bad.id, { state: 'failed', error: bad.error });
     // Committed with the batch: the new messages become searchable shortly after.
     const indexAfter = () => indexRequested && requestSearchIndex(deps.jobs, now);
@@ -81,6 +85,7 @@ export function processWebhookEvents(deps: ProcessDeps, eventIds: readonly numbe
       live.push(...applied.live);
       for (const ch of applied.channelIds) channelIds.add(ch);
       mediaJobs += applied.mediaJobs;
+      duplicates += applied.duplicates;
     }
     indexAfter();
     // In the batch's transaction: a separate write would cost its own fsync.
@@ -90,7 +95,23 @@ export function processWebhookEvents(deps: ProcessDeps, eventIds: readonly numbe
   if (push) deps.notify(PUSH_NOTIFY_QUEUE);
   if (indexRequested) deps.notify(SEARCH_INDEX_QUEUE);
   deps.bus.publish(live);
+  if (deps.metrics) countProcessed(deps.metrics, tally, duplicates, live);
   return failures;
+}
+
+function countProcessed(m: NonNullable<ProcessDeps['metrics']>, tally: Record<'processed' | 'failed' | 'unroutable', number>, duplicates: number, live: readonly LiveEvent[]) {
+  m.webhookEvents.processed.inc(tally.processed);
+  m.webhookEvents.failed.inc(tally.failed);
+  m.webhookEvents.unroutable.inc(tally.unroutable);
+  m.duplicates.inc(duplicates);
+  for (const e of live) {
+    if (e.type === 'message.created') m.messagesIn.inc();
+    // `sent` is counted when Meta accepts the send call; its webhook only confirms it.
+    else if (e.type === 'message.status') {
+      const status = (e.data as { status?: string }).status;
+      if (status && status !== 'sent') m.sendReached(status);
+    }
+  }
 }
 
 /** One event (tests, tools): throws what the batch would report. */

@@ -1,8 +1,9 @@
 import { A, useLocation, useNavigate } from '@solidjs/router';
-import { createResource, createSignal, For, Show, type JSX } from 'solid-js';
+import { createResource, For, Show, type JSX } from 'solid-js';
 import { ApiError } from '../lib/api/client';
-import { disablePush, enablePush, pushSupported } from '../lib/push';
+import { disablePush } from '../lib/push';
 import { fetchMe, fetchSystemStatus, logout, type Me } from '../features/auth/auth.api';
+import { NotificationBell } from '../features/notifications/notification-bell';
 
 interface NavItem {
   href: string;
@@ -59,7 +60,6 @@ export function AppShell(props: { fill?: boolean; hideTabBar?: boolean; children
     }
   });
   const [status] = createResource(() => fetchSystemStatus().catch(() => null));
-  const [pushState, setPushState] = createSignal<string | null>(null);
 
   const signOut = async () => {
     await disablePush().catch(() => undefined); // a shared device must not keep showing customer messages
@@ -99,14 +99,8 @@ export function AppShell(props: { fill?: boolean; hideTabBar?: boolean; children
                 </For>
               </nav>
               <span class="topbar-user">
-                <Show when={pushSupported() && Notification.permission === 'default' && !pushState()}>
-                  <button type="button" class="icon" aria-label="Enable notifications" title="Enable notifications" onClick={() => enablePush().then(() => setPushState('on'), (e: Error) => setPushState(e.message))}>
-                    🔔
-                  </button>
-                </Show>
-                <Show when={pushState() && pushState() !== 'on'}>
-                  <span class="error small">{pushState()}</span>
-                </Show>
+                {/* In-app notifications; the panel also turns on this device's push notifications. */}
+                <NotificationBell />
                 <span class="muted">{user().name}</span>
                 <button type="button" onClick={signOut}>
                   Sign out

@@ -49,7 +49,7 @@ export interface Message {
   status: 'received' | 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'played' | 'failed';
   timestamp: string;
   error: { code: number | null; title: string | null; details: string | null; explanation: string | null } | null;
-  media: { id: string; mimeType: string | null; size: number | null; filename: string | null; url: string | null; state: string; error: string | null } | null;
+  media: { id: string; mimeType: string | null; size: number | null; filename: string | null; url: string | null; state: string; error: string | null; purgedAt?: string | null } | null;
   reactions: { emoji: string; actor: string }[];
   location?: { latitude: number; longitude: number; name: string | null; address: string | null };
   interactive?: { type?: string; title: string | null; description?: string | null; response?: unknown };

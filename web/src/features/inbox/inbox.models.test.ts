@@ -4,6 +4,7 @@ import {
   groupTemplates,
   mappingHint,
   mediaHeaderKind,
+  mediaPlaceholder,
   missingSlots,
   preferredLanguage,
   preview,
@@ -237,5 +238,16 @@ describe('sending a template from the inbox', () => {
     expect(mappingHint({ source: 'deal', field: 'amount' })).toBe('From the contact’s open deal: amount');
     expect(mappingHint({ source: 'fixed', value: 'x' })).toBeNull();
     expect(mappingHint(undefined)).toBeNull();
+  });
+});
+
+describe('media placeholder', () => {
+  it('says why a message shows no media: downloading, failed, or removed by retention on a day', () => {
+    expect(mediaPlaceholder({ state: 'pending', error: null })).toBe('Downloading…');
+    expect(mediaPlaceholder({ state: 'failed', error: 'Expired at Meta' })).toBe('Media unavailable: Expired at Meta');
+    const purgedAt = '2026-03-01T12:00:00.000Z';
+    const text = mediaPlaceholder({ state: 'purged', error: 'Media removed after 90 days (retention)', purgedAt });
+    expect(text).toBe(`Media removed after 90 days (retention) on ${new Date(purgedAt).toLocaleDateString()}`);
+    expect(mediaPlaceholder({ state: 'purged', error: null, purgedAt: null })).toBe('Media removed (retention)');
   });
 });

@@ -75,6 +75,19 @@ export function formatSize(bytes: number | null): string {
   return `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }
 
+/**
+ * What a message shows instead of its media: still downloading, the download failed, or the retention
+ * setting removed the file (with the day it went, so nobody hunts for a bug).
+ */
+export function mediaPlaceholder(m: { state: string; error: string | null; purgedAt?: string | null }): string {
+  if (m.state === 'purged') {
+    const day = m.purgedAt ? ` on ${new Date(m.purgedAt).toLocaleDateString()}` : '';
+    return `${m.error ?? 'Media removed (retention)'}${day}`;
+  }
+  if (m.state === 'failed') return `Media unavailable: ${m.error ?? 'unknown reason'}`;
+  return 'Downloading…';
+}
+
 /** A span as a countdown: "<1m", "12m", "3h 5m", "2h", "2d 4h". */
 export function formatDuration(ms: number): string {
   const minutes = Math.floor(Math.max(0, ms) / 60_000);

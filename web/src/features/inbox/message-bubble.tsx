@@ -1,6 +1,6 @@
 import { For, Match, Show, Switch } from 'solid-js';
 import type { Message } from './inbox.api';
-import { formatSize, statusTicks } from './inbox.models';
+import { formatSize, mediaPlaceholder, statusTicks } from './inbox.models';
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
@@ -14,7 +14,7 @@ function Body(props: { m: Message }) {
       </Match>
       <Match when={m().media}>
         {(media) => (
-          <Switch fallback={<p class="muted">{media().state === 'failed' ? `Media unavailable: ${media().error ?? 'unknown reason'}` : 'Downloading…'}</p>}>
+          <Switch fallback={<p class={`muted media-${media().state}`}>{mediaPlaceholder(media())}</p>}>
             <Match when={media().url && (m().type === 'image' || m().type === 'sticker')}>
               <img src={media().url!} alt={m().text ?? m().type} loading="lazy" class={m().type === 'sticker' ? 'sticker' : ''} />
             </Match>

@@ -216,6 +216,7 @@ function StepFields(props: { step: ActionDraft; n: number; lookups: RuleLookups;
               <input aria-label={label('notification')} maxLength={500} placeholder="A hot lead is waiting" value={s().text} onInput={(e) => props.onChange({ text: e.currentTarget.value })} />
             </label>
           </div>
+          <p class="muted small">It appears under the bell in Parley (titled with this rule's name) and, on devices where they turned it on, as a push notification.</p>
         </Match>
 
         <Match when={s().type === 'call_webhook'}>

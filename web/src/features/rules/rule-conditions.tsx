@@ -70,6 +70,16 @@ export function RuleConditions(props: { match: 'all' | 'any'; rows: ConditionDra
                   <Show when={problem()}>
                     <p class="error small condition-problem">{capital(problem()!)}.</p>
                   </Show>
+                  <Show when={def()?.kind === 'hours'}>
+                    {/* A new tab: the rule being edited stays as it is. */}
+                    <p class="muted small condition-hint">
+                      The hours, time zone and holidays are set in{' '}
+                      <a href="/settings#business-hours" target="_blank" rel="noopener">
+                        Settings → Business hours
+                      </a>
+                      .
+                    </p>
+                  </Show>
                 </li>
               );
             }}

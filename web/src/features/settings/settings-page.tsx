@@ -3,7 +3,11 @@ import { errorMessage as message } from '../../ui/action';
 import { AppShell, StaffOnly } from '../../ui/app-shell';
 import { createCannedReply, deleteCannedReply, fetchCannedReplies } from '../inbox/inbox.api';
 import { AuditLog } from './audit-log';
+import { BackupsSection } from './backups-section';
+import { BusinessHoursSection } from './business-hours-section';
+import { ChannelCheck } from './channel-check';
 import { CustomFieldsSection } from './custom-fields-section';
+import { RetentionSection } from './retention-section';
 import { createToken, createUser, fetchChannels, fetchTokens, fetchUsers, invite, revokeToken } from './settings.api';
 import { TeamsSection } from './teams-section';
 import { WebhooksSection } from './webhooks-section';
@@ -13,7 +17,10 @@ const SECTIONS = [
   { id: 'channels', label: 'Channels' },
   { id: 'people', label: 'People' },
   { id: 'teams', label: 'Teams & SLA' },
+  { id: 'business-hours', label: 'Business hours' },
   { id: 'workspace', label: 'Workspace' },
+  { id: 'retention', label: 'Data retention' },
+  { id: 'backups', label: 'Backups' },
   { id: 'custom-fields', label: 'Custom fields' },
   { id: 'canned', label: 'Canned replies' },
   { id: 'tokens', label: 'API tokens' },
@@ -78,22 +85,25 @@ function SettingsBody() {
         <h2>WhatsApp channels</h2>
         <For each={ok(channels)}>
           {(c) => (
-            <dl class="kv">
-              <dt>Number</dt>
-              <dd>
-                {c.displayPhoneNumber ?? c.phoneNumberId} {c.sandbox ? '(sandbox)' : ''} · <strong>{c.status}</strong> {c.statusReason ?? ''}
-              </dd>
-              <dt>Callback URL</dt>
-              <dd>
-                <code>{c.webhookUrl}</code>
-              </dd>
-              <dt>Verify token</dt>
-              <dd>
-                <code>{c.verifyToken}</code>
-              </dd>
-              <dt>Last webhook</dt>
-              <dd>{c.lastWebhookAt ? new Date(c.lastWebhookAt).toLocaleString() : 'never'}</dd>
-            </dl>
+            <>
+              <dl class="kv">
+                <dt>Number</dt>
+                <dd>
+                  {c.displayPhoneNumber ?? c.phoneNumberId} {c.sandbox ? '(sandbox)' : ''} · <strong>{c.status}</strong> {c.statusReason ?? ''}
+                </dd>
+                <dt>Callback URL</dt>
+                <dd>
+                  <code>{c.webhookUrl}</code>
+                </dd>
+                <dt>Verify token</dt>
+                <dd>
+                  <code>{c.verifyToken}</code>
+                </dd>
+                <dt>Last webhook</dt>
+                <dd>{c.lastWebhookAt ? new Date(c.lastWebhookAt).toLocaleString() : 'never'}</dd>
+              </dl>
+              <ChannelCheck channel={c} />
+            </>
           )}
         </For>
       </section>
@@ -150,7 +160,10 @@ function SettingsBody() {
         </form>
       </section>
       <Show when={ok(users)}>{(list) => <TeamsSection users={list()} />}</Show>
+      <BusinessHoursSection />
       <WorkspaceSection />
+      <RetentionSection />
+      <BackupsSection />
       <CustomFieldsSection />
       <section class="card" id="canned">
         <h2>Canned replies</h2>

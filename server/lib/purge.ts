@@ -1,0 +1,37 @@
+import type { Db } from '../../db/client.js';
+
+export interface PurgeOptions {
+  /** Rows per write transaction: small, so the one write lock is never held for long. */
+  batchSize?: number;
+  /** Shutdown: stop between batches (what is done stays done; the next run goes on). */
+  signal?: AbortSignal;
+  /** Runs between batches so requests and other jobs get the lock and the event loop; default: one turn. */
+  pause?: () => Promise<void>;
+}
+
+export interface PurgeResult {
+  deleted: number;
+  interrupted: boolean;
+}
+
+export const PURGE_BATCH = 500;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Deletes the rows of `table` matching `where` (SQL with `?` params; callers pass constants, never user
+ * input), at most `batchSize` per IMMEDIATE transaction, yielding between batches. `where` should be
+ * served by an index, or each batch scans the table again.
+ */
+export async function purgeInBatches(db: Db, table: string, where: string, params: readonly unknown[], opts: PurgeOptions = {}): Promise<PurgeResult> {
+  const batchSize = opts.batchSize ?? PURGE_BATCH;
+  const remove = db.$client.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${where} LIMIT ?)`);
+  const batch = db.$client.transaction(() => remove.run(...params, batchSize).changes);
+  let deleted = 0;
+  for (;;) {
+    if (opts.signal?.aborted) return { deleted, interrupted: true };
+    const n = batch.immediate();
+    deleted += n;
+    if (n < batchSize) return { deleted, interrupted: false };
+    await (opts.pause ?? nextTurn)();
+  }
+}
