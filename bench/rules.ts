@@ -55,11 +55,11 @@ async function run(withRules: boolean) {
   registerEventJobs(deps);
   const automation = registerRules(deps);
   const stores: Promise<void>[] = [];
-  // Messages sent in the last N seconds, as Meta stamps them: "no reply in 60 min" follow-ups fall due an
+  // Messages sent in the last minute, as Meta stamps them: "no reply in 60 min" follow-ups fall due an
   // hour from now, as they would, instead of at once for messages of a past year.
-  const firstSecond = Math.floor(Date.now() / 1000) - N;
+  const firstSecond = Math.floor(Date.now() / 1000) - 60;
   for (let i = 0; i < N; i++) {
-    const { body, signature } = benchWebhook(i, 1000, firstSecond);
+    const { body, signature } = benchWebhook(i, 1000, (n) => firstSecond + Math.floor((n * 60) / N));
     stores.push(deps.ingest.store(signature, Buffer.from(body), [channel.id]));
     if (stores.length % 1000 === 0) await Promise.all(stores.splice(0));
   }

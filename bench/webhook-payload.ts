@@ -4,10 +4,10 @@ export const BENCH_CHANNEL = { phoneNumberId: '220011223344556', wabaId: '310998
 
 /**
  * A ~1.5 KB signed inbound-text webhook, serialised the way Meta does (non-ASCII escaped). Message `i` is
- * stamped `firstSecond + i` (Unix seconds); pass a recent second when timing matters (service windows,
- * follow-ups that fall due).
+ * stamped `secondOf(i)` (Unix seconds; by default one second apart in 2025); pass recent seconds when
+ * timing matters (service windows, follow-ups that fall due).
  */
-export function benchWebhook(i: number, contacts = 1000, firstSecond = 1_752_000_000): { body: string; signature: string } {
+export function benchWebhook(i: number, contacts = 1000, secondOf: (i: number) => number = (n) => 1_752_000_000 + n): { body: string; signature: string } {
   const waId = String(14155550000 + (i % contacts));
   const payload = {
     object: 'whatsapp_business_account',
@@ -25,7 +25,7 @@ export function benchWebhook(i: number, contacts = 1000, firstSecond = 1_752_000
                 {
                   from: waId,
                   id: `wamid.BENCH${String(i).padStart(12, '0')}`,
-                  timestamp: String(firstSecond + i),
+                  timestamp: String(secondOf(i)),
                   type: 'text',
                   text: { body: `Olá! Pedido ${i}: ¿tienen café? ☕ `.padEnd(1100, 'lorem ipsum dolor sit amet ') },
                 },

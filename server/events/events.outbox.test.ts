@@ -100,6 +100,29 @@ describe('event outbox', () => {
     expect(JSON.parse(seen[2]!.data).firstOfConversation).toBe(false);
   });
 
+  it('hands out what a change records inside its own transaction, then drops the fan-out job it made redundant', () => {
+    const t = createTestContext();
+    const seen = recorder(t, '*', { failOnce: true });
+    const queued = () => (t.db.$client.prepare(`SELECT count(*) AS n FROM jobs WHERE queue = ? AND state = 'queued'`).get(EVENTS_FANOUT_QUEUE) as { n: number }).n;
+    const tx = (fn: () => void) => t.db.$client.transaction(fn).immediate();
+    // The consumer fails: nothing of its work stays, and the fan-out job is still there to do it again.
+    tx(() => {
+      t.deps.outbox.emit({ type: 'deal.created', dealId: 'd1', data: { id: 'd1' } }, t.clock.now());
+      expect(t.deps.outbox.fanOutInline()).toBe(false);
+    });
+    expect(seen).toEqual([]);
+    expect(queued()).toBe(1);
+    tx(() => {
+      t.deps.outbox.emit({ type: 'deal.created', dealId: 'd2', data: { id: 'd2' } }, t.clock.now());
+      expect(t.deps.outbox.fanOutInline()).toBe(true);
+      expect(seen.map((e) => e.dealId)).toEqual(['d1', 'd2']);
+    });
+    expect(queued()).toBe(0);
+    // Nothing recorded since: nothing to do, nothing read.
+    expect(t.deps.outbox.fanOutInline()).toBe(false);
+    expect(t.deps.outbox.fanOut()).toBe(0);
+  });
+
   it('matches subscription patterns', () => {
     expect(matchesEventPattern('deal.*', 'deal.stage_changed')).toBe(true);
     expect(matchesEventPattern('deal.*', 'contact.created')).toBe(false);

@@ -73,6 +73,7 @@ export interface EventOutbox {
   wanted(type: EventType): boolean;
   emit(e: DomainEvent, at: number): boolean;
   fanOut(): number;
+  fanOutInline(): boolean;
 }
 
 /**
@@ -80,8 +81,9 @@ export interface EventOutbox {
  * with it (nothing is lost between a change and its webhooks or rules). An event no consumer wants is not
  * written at all, so the message hot path pays nothing until someone subscribes.
  */
-export function createEventOutbox(db: Db, jobs: Pick<JobStore, 'enqueueUnlessQueued'>): EventOutbox {
+export function createEventOutbox(db: Db, jobs: Pick<JobStore, 'enqueueUnlessQueued' | 'dropQueued'>): EventOutbox {
   const consumers: EventConsumer[] = [];
+  let emitted = false;
   const insert = () =>
     prepared(db, 'events.insert', () =>
       db.$client.prepare('INSERT INTO domain_events (type, conversation_id, contact_id, deal_id, data, at) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -108,7 +110,29 @@ export function createEventOutbox(db: Db, jobs: Pick<JobStore, 'enqueueUnlessQue
       insert().run(e.type, e.conversationId ?? null, e.contactId ?? null, e.dealId ?? null, JSON.stringify(e.data), at);
       // One waiting fan-out job is enough: it reads everything new from each cursor when it runs.
       jobs.enqueueUnlessQueued(EVENTS_FANOUT_QUEUE, {}, { maxAttempts: 10 });
+      emitted = true;
       return true;
+    },
+
+    /**
+     * Hands out what was just recorded, inside the caller's transaction (the webhook batch that received
+     * the messages): rules act and deliveries are queued in the same commit, with no fan-out round and its
+     * fsync of its own. All in a savepoint: if a consumer throws, nothing of it stays and the fan-out job,
+     * still queued, does it again on its own. Once everything is handed out that job has nothing left to
+     * read and is dropped. Returns whether events were handed out here.
+     */
+    fanOutInline(): boolean {
+      if (!emitted) return false;
+      emitted = false;
+      try {
+        db.$client.transaction(() => {
+          outbox.fanOut();
+          jobs.dropQueued(EVENTS_FANOUT_QUEUE);
+        })();
+        return true;
+      } catch {
+        return false;
+      }
     },
 
     /**

@@ -76,6 +76,7 @@ export function createJobStore(db: Db, clock: Clock) {
      SELECT ?, ?, 'queued', 0, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE queue = ? AND state IN ('queued', 'running') AND state = 'queued')`,
     // (the IN repeats jobs_due_idx's condition so SQLite uses that partial index instead of scanning)
   );
+  const dropQueued = sqlite.prepare(`DELETE FROM jobs WHERE queue = ? AND state IN ('queued', 'running') AND state = 'queued'`);
   const claim = sqlite.prepare(CLAIM_SQL);
   const complete = sqlite.prepare(
     `UPDATE jobs SET state = 'done', lease_token = NULL, updated_at = ?
@@ -138,6 +139,11 @@ export function createJobStore(db: Db, clock: Clock) {
     enqueueUnlessQueued(queue: string, payload: unknown, opts: { maxAttempts?: number } = {}): boolean {
       const now = clock.now();
       return insertUnlessQueued.run(queue, JSON.stringify(payload ?? null), opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, now, now, now, queue).changes === 1;
+    },
+
+    /** Removes the waiting (not running) jobs of a "look again" queue once their work was done otherwise. */
+    dropQueued(queue: string): number {
+      return dropQueued.run(queue).changes;
     },
 
     /** Leases up to `limit` due jobs of one queue for `leaseMs`. */

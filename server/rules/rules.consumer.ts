@@ -46,6 +46,7 @@ export function createRulesConsumer(deps: ConsumerDeps): EventConsumer {
         const view = e.type === 'message.received' ? textView(data) : null;
         let facts: Facts | undefined;
         let brief: string | undefined;
+        let conv: ReturnType<typeof getConversation> | null | undefined;
         for (const rule of deps.rules.candidates(e.type, view)) {
           if (!triggerMatches(rule.trigger, data, view)) continue;
           const immediate = rule.trigger.type !== 'no_business_reply' && rule.trigger.type !== 'no_customer_reply';
@@ -63,13 +64,15 @@ export function createRulesConsumer(deps: ConsumerDeps): EventConsumer {
           let key = `e:${e.id}`;
           let runAt = e.at;
           if (delayed) {
-            const conv = e.conversationId ? getConversation(db, e.conversationId) : undefined;
+            conv ??= e.conversationId ? (getConversation(db, e.conversationId) ?? null) : null;
             const since = rule.trigger.type === 'no_business_reply' ? (conv?.waitingSince ?? e.at) : e.at;
             key = `w:${e.conversationId ?? e.id}:${since}`;
             runAt = since + rule.trigger.minutes! * 60_000;
           }
           const id = newId('run');
           if (delayed) {
+            // Most messages fall in a waiting period that already has its follow-up: look before writing.
+            if (exists().get(rule.row.id, key)) continue;
             if (insert().run(id, rule.row.id, key, e.type, e.conversationId, e.contactId, e.dealId, e.data, e.at, e.at).changes === 0) continue;
             deps.jobs.enqueue(RULE_RUN_QUEUE, { runId: id }, { idempotencyKey: id, runAt, maxAttempts: 5 });
             continue;

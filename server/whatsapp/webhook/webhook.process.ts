@@ -44,6 +44,7 @@ export function processWebhookEvents(deps: ProcessDeps, eventIds: readonly numbe
   let duplicates = 0;
   const tally = { processed: 0, failed: 0, unroutable: 0 };
   let indexRequested = false;
+  let handedOut = false;
   // Inside the worker's batch transaction already: no savepoint around the batch. A second level under
   // the per-body savepoints makes SQLite journal every changed page once more (measured: ~12 % slower).
   const atomically = db.$client.inTransaction ? (fn: () => void) => fn() : (fn: () => void) => inTransaction(db, fn);
@@ -90,7 +91,10 @@ export function processWebhookEvents(deps: ProcessDeps, eventIds: readonly numbe
     indexAfter();
     // In the batch's transaction: a separate write would cost its own fsync.
     if (channelIds.size) deps.channels.touchWebhook(channelIds, clock.now());
+    // Rules and outbound webhooks take the new messages in this same commit (no fan-out round of its own).
+    handedOut = deps.outbox?.fanOutInline() ?? false;
   });
+  if (handedOut) for (const q of deps.outbox!.wakes()) deps.notify(q);
   if (mediaJobs) deps.notify(MEDIA_DOWNLOAD_QUEUE);
   if (push) deps.notify(PUSH_NOTIFY_QUEUE);
   if (indexRequested) deps.notify(SEARCH_INDEX_QUEUE);
