@@ -15,6 +15,7 @@ import { systemClock } from '../server/lib/clock.js';
 import { silentLogger } from '../server/lib/logger.js';
 import { indexPendingMessages } from '../server/search/search.repository.js';
 import { prepareDataDir } from '../server/system/data-dir.js';
+import { crmCases, FIRST, LAST, WORDS } from './crm-cases.js';
 
 const { values } = parseArgs({
   options: { contacts: { type: 'string', default: '100000' }, messages: { type: 'string', default: '1000000' }, samples: { type: 'string', default: '200' }, only: { type: 'string' } },
@@ -24,9 +25,6 @@ const CONVERSATIONS = CONTACTS * 2;
 const MESSAGES = Number(values.messages);
 const SAMPLES = Number(values.samples);
 
-const FIRST = ['Ana', 'Bruno', 'Carla', 'Diego', 'Eva', 'Fábio', 'Gil', 'Helena', 'Ivo', 'Joana', 'Kai', 'Lúcia', 'Marco', 'Nina', 'Otto', 'Paula'];
-const LAST = ['Silva', 'Santos', 'Costa', 'Pereira', 'Oliveira', 'Rodrigues', 'Martins', 'Ferreira', 'Sousa', 'Gomes', 'Lopes', 'Marques'];
-const WORDS = 'order delivery refund price invoice lisbon porto shipping tracking size colour return exchange discount payment receipt booking table tomorrow friday morning available stock parcel address courier warranty'.split(' ');
 const MIN = 60_000;
 
 let seed = 42;
@@ -122,31 +120,7 @@ async function time(who: keyof typeof cookies, path: () => string) {
 }
 
 const randomConversation = () => `cv_${pick(['ch_a', 'ch_b'])}_${Math.floor(rand() * CONTACTS)}`;
-const cases: [string, keyof typeof cookies, () => string, number][] = [
-  ['GET /me (floor)', 'owner', () => '/me', 20],
-  ['conversations: all', 'owner', () => '/conversations', 20],
-  ['conversations: mine (agent)', 'agent', () => '/conversations?assignee=me', 20],
-  ['conversations: agent scope, all', 'agent', () => '/conversations', 20],
-  ['conversations: unassigned', 'owner', () => '/conversations?assignee=none', 20],
-  ['conversations: status=open', 'owner', () => '/conversations?status=open', 20],
-  ['conversations: status=pending', 'owner', () => '/conversations?status=pending', 20],
-  ['conversations: status=resolved', 'owner', () => '/conversations?status=resolved', 20],
-  ['conversations: team', 'owner', () => `/conversations?teamId=${pick(teams)}`, 20],
-  ['conversations: page 5 (cursor)', 'owner', () => '/conversations?limit=30', 20],
-  ['view: unassigned', 'owner', () => '/conversations?view=unassigned', 20],
-  ['view: waiting_first_response', 'owner', () => '/conversations?view=waiting_first_response&minutes=15', 20],
-  ['view: waiting_on_business', 'owner', () => '/conversations?view=waiting_on_business', 20],
-  ['view: waiting_on_customer', 'owner', () => '/conversations?view=waiting_on_customer', 20],
-  ['view: escalated', 'owner', () => '/conversations?view=escalated', 20],
-  ['view: sla_breached', 'owner', () => '/conversations?view=sla_breached', 20],
-  ['thread page (50 messages)', 'owner', () => `/conversations/${randomConversation()}/messages`, 20],
-  ['contact lookup by phone', 'owner', () => `/contacts?phone=${encodeURIComponent(phoneOf(Math.floor(rand() * CONTACTS)))}`, 20],
-  ['tasks due today (mine)', 'agent', () => '/tasks?due=today&assignee=me', 20],
-  ['search (FTS, owner)', 'owner', () => `/search?q=${pick(WORDS)}%20${pick(WORDS)}`, 50],
-  ['search (FTS, agent scope)', 'agent', () => `/search?q=${pick(WORDS)}`, 50],
-  ['search contact name', 'owner', () => `/search?q=${pick(FIRST)}%20${pick(LAST)}`, 50],
-  ['manager summary', 'owner', () => '/manager/summary', 20],
-];
+const cases = crmCases({ pick, teams, conversationId: randomConversation, phone: () => phoneOf(Math.floor(rand() * CONTACTS)) });
 
 console.log(`bench/crm: ${counts.contacts} contacts, ${counts.conversations} conversations, ${counts.messages} messages; seeded in ${((seeded - started) / 1000).toFixed(0)} s, FTS indexed in ${((indexed - seeded) / 1000).toFixed(0)} s`);
 console.log(`${'request'.padEnd(36)}${'p50 ms'.padStart(8)}${'p95 ms'.padStart(8)}${'target'.padStart(8)}${'× floor'.padStart(9)}`);

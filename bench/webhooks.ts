@@ -1,10 +1,8 @@
 // npm run bench:webhooks [-- --seconds 8 --rounds 2 --connections 50 --messages 20000]
 // 1) Webhook ingest: bare Hono vs Parley's route, each pinned to core 0, loaded by autocannon on core 1.
 // 2) End to end: stored webhooks → messages queryable, by Parley's worker.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,6 +14,7 @@ import { silentLogger } from '../server/lib/logger.js';
 import { prepareDataDir } from '../server/system/data-dir.js';
 import { registerWhatsAppJobs } from '../server/whatsapp/whatsapp.jobs.js';
 import { BENCH_CHANNEL, benchWebhook } from './webhook-payload.js';
+import { load as loadWith, pinned, startServer, type Load } from './webhook-load.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,45 +28,7 @@ const SECONDS = Number(values.seconds);
 const ROUNDS = Number(values.rounds);
 const CONNECTIONS = Number(values.connections);
 const MESSAGES = Number(values.messages);
-const here = import.meta.dirname;
-const autocannonBin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
-const pinned = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
-
-interface Load {
-  rps: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-}
-
-const pin = (core: number, args: string[]) => (pinned ? ['taskset', ['-c', String(core), ...args]] : [args[0]!, args.slice(1)]) as [string, string[]];
-
-async function startServer(mode: 'bare' | 'parley', port: number): Promise<ChildProcess> {
-  const [cmd, args] = pin(0, [process.execPath, join(here, 'webhook-server.js'), mode, String(port)]);
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
-    child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
-  });
-  return child;
-}
-
-function load(url: string, bodyFile: string, signature: string, seconds: number): Promise<Load> {
-  const [cmd, args] = pin(1, [process.execPath, autocannonBin, '-j', '-c', String(CONNECTIONS), '-d', String(seconds), '-m', 'POST', '-H', 'content-type=application/json', '-H', `x-hub-signature-256=${signature}`, '-i', bodyFile, url]);
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    child.stdout!.on('data', (d) => (out += d));
-    child.once('exit', () => {
-      try {
-        const r = JSON.parse(out) as { requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number };
-        resolve({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx + r.errors });
-      } catch (err) {
-        reject(new Error(`autocannon output unreadable: ${out.slice(0, 200)} (${String(err)})`));
-      }
-    });
-  });
-}
+const load = (url: string, bodyFile: string, signature: string, seconds: number) => loadWith(url, bodyFile, signature, seconds, CONNECTIONS);
 
 async function measureIngest() {
   const { body, signature } = benchWebhook(1);

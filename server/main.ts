@@ -101,6 +101,8 @@ async function main() {
   registerRulePurge(deps);
   registerNotificationJobs(deps);
   enqueueTemplateSync(deps);
+  // Fresh planner statistics from the first minutes, not only at the next hourly run.
+  deps.jobs.enqueueUnlessQueued('system.optimize', {});
   deps.worker.start();
   const schedules = startSchedules([...SYSTEM_SCHEDULES, ...TEMPLATE_SCHEDULES, ...RETENTION_SCHEDULES, ...BACKUP_SCHEDULES, ...WEBHOOK_SCHEDULES, ...RULE_SCHEDULES, ...NOTIFICATION_SCHEDULES], { store: deps.jobs, logger, onEnqueued: (q) => deps.worker.notify(q) });
 

@@ -22,9 +22,19 @@ const B = 0.75;
  * `rank` makes it read every posting of common words.
  */
 export function rankAndHighlight<T extends { text: string | null }>(rows: readonly T[], terms: readonly string[], window = 12): (T & { score: number; snippet: string })[] {
+  // The same words recur across hundreds of hits: each distinct word is folded and matched once per search.
+  const hits = new Map<string, boolean>();
+  const isHit = (word: string) => {
+    let hit = hits.get(word);
+    if (hit === undefined) {
+      const folded = fold(word);
+      hits.set(word, (hit = terms.some((t) => folded.startsWith(t))));
+    }
+    return hit;
+  };
   const docs = rows.map((row) => {
     const text = row.text ?? '';
-    const tokens = [...text.matchAll(/[\p{L}\p{N}]+/gu)].map((m) => ({ start: m.index, end: m.index + m[0].length, hit: terms.some((t) => fold(m[0]).startsWith(t)) }));
+    const tokens = [...text.matchAll(/[\p{L}\p{N}]+/gu)].map((m) => ({ start: m.index, end: m.index + m[0].length, hit: isHit(m[0]) }));
     return { row, text, tokens };
   });
   const avg = docs.reduce((s, d) => s + d.tokens.length, 0) / Math.max(1, docs.length) || 1;

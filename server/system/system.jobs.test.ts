@@ -10,7 +10,7 @@ import { createDeps, type AppDeps } from '../deps.js';
 import { systemClock } from '../lib/clock.js';
 import { silentLogger } from '../lib/logger.js';
 import { SEARCH_INDEX_QUEUE } from '../search/search.repository.js';
-import { registerSystemJobs } from './system.jobs.js';
+import { optimizeDatabase, registerSystemJobs } from './system.jobs.js';
 
 const open: Array<{ deps: AppDeps; reader: Database.Database }> = [];
 afterEach(async () => {
@@ -69,5 +69,18 @@ describe('search.index jobs', () => {
     expect(new Set(seenOutside)).toEqual(new Set(['queued'])); // the claim commits only with the index
     const hits = reader.prepare(`SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH 'cafe'`).get() as { n: number };
     expect(hits.n).toBe(2);
+  });
+});
+
+describe('system.optimize', () => {
+  it('gathers the planner statistics SQLite lacks until asked', () => {
+    const { deps } = fileDeps();
+    const stats = () => deps.db.$client.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name = 'sqlite_stat1'`).get() as { n: number };
+    for (let i = 0; i < 50; i++) deps.jobs.enqueue('demo.stats', { i });
+    expect(stats().n).toBe(0);
+    optimizeDatabase(deps.db);
+    expect(stats().n).toBe(1);
+    const rows = deps.db.$client.prepare(`SELECT tbl FROM sqlite_stat1 WHERE tbl = 'jobs'`).all();
+    expect(rows.length).toBeGreaterThan(0);
   });
 });

@@ -14,6 +14,8 @@ export const SYSTEM_SCHEDULES: readonly Schedule[] = [
   { name: 'jobs.purge-done', cron: '7 * * * *', queue: 'jobs.purge-done' },
   { name: 'auth.purge-sessions', cron: '23 3 * * *', queue: 'auth.purge-sessions' },
   { name: 'inbox.wake-snoozed', cron: '* * * * *', queue: 'inbox.wake-snoozed' },
+  // Query plans need table statistics; SQLite gathers them only when asked (bounded by analysis_limit).
+  { name: 'system.optimize', cron: '37 * * * *', queue: 'system.optimize' },
   // A safety net: processing and sends queue an index run themselves.
   { name: 'search.index', cron: '* * * * *', queue: 'search.index' },
 ];
@@ -22,6 +24,9 @@ export const SYSTEM_SCHEDULES: readonly Schedule[] = [
 export function registerSystemJobs(deps: AppDeps): void {
   deps.worker.register('system.wal-checkpoint', () => {
     deps.db.$client.pragma('wal_checkpoint(PASSIVE)');
+  });
+  deps.worker.register('system.optimize', () => {
+    optimizeDatabase(deps.db);
   });
   deps.worker.register('jobs.purge-done', () => {
     const removed = deps.jobs.purgeDone(deps.clock.now() - DAY);
@@ -47,4 +52,14 @@ export function registerSystemJobs(deps: AppDeps): void {
   deps.worker.register('inbox.wake-snoozed', () => {
     for (const id of wakeSnoozed(deps.db, deps.clock.now())) deps.bus.publish({ type: 'conversation.updated', conversationId: id, data: { id } });
   });
+}
+
+/**
+ * Refreshes the statistics the query planner uses (`sqlite_stat1`) for every table that needs it. Without
+ * them SQLite guesses, and on a large inbox some lists pick a worse index. analysis_limit samples each
+ * index instead of reading it whole, so this takes milliseconds even with a million messages.
+ */
+export function optimizeDatabase(db: AppDeps['db']): void {
+  db.$client.pragma('analysis_limit = 400');
+  db.$client.pragma('optimize = 0x10002');
 }
