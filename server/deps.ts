@@ -120,7 +120,7 @@ export function createDeps(input: {
     sandbox: null,
     vapid: input.vapid ?? null,
     box,
-    outbox: createEventOutbox(db, jobs),
+    outbox: createEventOutbox(db, jobs, logger),
     fetch: input.fetch ?? fetch,
     rules: createRuleCache(db),
     metrics,

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fsyncSync, linkSync, openSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createSecretBox } from '../lib/secret-box.js';
 import type { DataDirLayout } from '../system/data-dir.js';
@@ -62,7 +62,9 @@ export function restoreBackup(input: RestoreInput): RestoreReport {
   let keptAs: string | null = null;
   if (existsSync(layout.dbFile)) {
     keptAs = `${layout.dbFile}.before-restore-${stamp}`;
-    renameSync(layout.dbFile, keptAs);
+    // A second name for the old file, then one rename of the copy over it: a crash in between leaves
+    // either the old database or the restored one in place, never none (a boot would start empty).
+    linkSync(layout.dbFile, keptAs);
     // Committed transactions a killed server left in the WAL belong to the kept copy, not the restored one
     // (the lock probe's connection usually folded them in when it closed; this covers a file it could not open).
     if (existsSync(`${layout.dbFile}-wal`)) renameSync(`${layout.dbFile}-wal`, `${keptAs}-wal`);

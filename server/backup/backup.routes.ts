@@ -7,6 +7,7 @@ import { actorOf, recordAudit } from '../audit/audit.js';
 import { requireRole } from '../auth/auth.middleware.js';
 import type { AppDeps } from '../deps.js';
 import { toIso } from '../lib/clock.js';
+import { notFound } from '../lib/errors.js';
 import { readJson, type AppEnv } from '../lib/http.js';
 import { dataDirLayout } from '../system/data-dir.js';
 import { BACKUP_SCHEDULES } from './backup.jobs.js';
@@ -52,10 +53,13 @@ export function createBackupRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'config'
     })
     .get('/backups/:name/download', owners, (c) => {
       const path = backupPath(dir, c.req.param('name'));
+      // Sized before the stream opens: a backup pruned in between is a 404, not a failed stream.
+      const size = statSync(path, { throwIfNoEntry: false })?.size;
+      if (size === undefined) throw notFound('backups.not_found', 'No such backup.');
       recordAudit(db, actorOf(c.get('auth')), { action: 'backup.downloaded', entityType: 'backup', entityId: c.req.param('name') }, clock.now());
       return c.body(Readable.toWeb(createReadStream(path)) as ReadableStream, 200, {
         'Content-Type': 'application/vnd.sqlite3',
-        'Content-Length': String(statSync(path).size),
+        'Content-Length': String(size),
         'Content-Disposition': `attachment; filename="${c.req.param('name')}"`,
         'Cache-Control': 'no-store',
       });

@@ -42,6 +42,9 @@ describe('backup before migrating', () => {
     expect(info!.meta?.kind).toBe('upgrade');
     const [listed] = listBackups(backups);
     expect(listed?.name).toBe(info?.name);
+    // Booting again before the migration succeeded (a restart loop) takes no second copy.
+    expect(await backupBeforeMigrating(db, backups, manualClock(Date.UTC(2026, 11, 1, 10)))).toBeNull();
+    expect(listBackups(backups)).toHaveLength(1);
     const copy = openDb(join(backups, info!.name));
     expect(copy.$client.prepare(`SELECT value FROM settings WHERE key = 'marker'`).pluck().get()).toBe('"before"');
     copy.$client.close();

@@ -123,6 +123,19 @@ describe('event outbox', () => {
     expect(t.deps.outbox.fanOut()).toBe(0);
   });
 
+  it('hands out a backlog in bounded shares and says when every consumer has read everything', () => {
+    const t = createTestContext();
+    const seen = recorder(t, '*');
+    t.db.$client.transaction(() => {
+      for (let i = 0; i < 600; i++) t.deps.outbox.emit({ type: 'deal.created', dealId: `d${i}`, data: { id: i } }, t.clock.now());
+    })();
+    expect(t.deps.outbox.fanOut(1)).toBe(500);
+    expect(t.deps.outbox.drained()).toBe(false);
+    expect(t.deps.outbox.fanOut(1)).toBe(100);
+    expect(t.deps.outbox.drained()).toBe(true);
+    expect(seen).toHaveLength(600);
+  });
+
   it('matches subscription patterns', () => {
     expect(matchesEventPattern('deal.*', 'deal.stage_changed')).toBe(true);
     expect(matchesEventPattern('deal.*', 'contact.created')).toBe(false);

@@ -1,5 +1,6 @@
 import { prepared, type Db } from '../../db/client.js';
 import type { JobStore } from '../jobs/jobs.store.js';
+import { silentLogger, type Logger } from '../lib/logger.js';
 
 /** Every event type Parley records (outbound webhooks and automation subscribe to these). */
 export const EVENT_TYPES = [
@@ -66,14 +67,19 @@ export interface EventConsumer {
 
 export const EVENTS_FANOUT_QUEUE = 'events.fanout';
 const BATCH = 500;
+/** Batches per consumer handed out inside a webhook batch's transaction; a backlog is left to the job. */
+const INLINE_BATCHES = 4;
+/** Batches per consumer in one fan-out job (one transaction); more left → another job right after. */
+export const JOB_BATCHES = 20;
 
 export interface EventOutbox {
   register(consumer: EventConsumer): void;
   wakes(): string[];
   wanted(type: EventType): boolean;
   emit(e: DomainEvent, at: number): boolean;
-  fanOut(): number;
+  fanOut(maxBatches?: number): number;
   fanOutInline(): boolean;
+  drained(): boolean;
 }
 
 /**
@@ -81,7 +87,7 @@ export interface EventOutbox {
  * with it (nothing is lost between a change and its webhooks or rules). An event no consumer wants is not
  * written at all, so the message hot path pays nothing until someone subscribes.
  */
-export function createEventOutbox(db: Db, jobs: Pick<JobStore, 'enqueueUnlessQueued' | 'dropQueued'>): EventOutbox {
+export function createEventOutbox(db: Db, jobs: Pick<JobStore, 'enqueueUnlessQueued' | 'dropQueued'>, logger: Logger = silentLogger): EventOutbox {
   const consumers: EventConsumer[] = [];
   let emitted = false;
   const insert = () =>
@@ -118,28 +124,42 @@ export function createEventOutbox(db: Db, jobs: Pick<JobStore, 'enqueueUnlessQue
      * Hands out what was just recorded, inside the caller's transaction (the webhook batch that received
      * the messages): rules act and deliveries are queued in the same commit, with no fan-out round and its
      * fsync of its own. All in a savepoint: if a consumer throws, nothing of it stays and the fan-out job,
-     * still queued, does it again on its own. Once everything is handed out that job has nothing left to
-     * read and is dropped. Returns whether events were handed out here.
+     * still queued, does it again on its own. A backlog is not worked off here (a few batches at most): when
+     * everything is handed out, the fan-out job has nothing left to read and is dropped; otherwise it stays.
+     * Returns whether events were handed out here.
      */
     fanOutInline(): boolean {
       if (!emitted) return false;
       emitted = false;
       try {
         db.$client.transaction(() => {
-          outbox.fanOut();
-          jobs.dropQueued(EVENTS_FANOUT_QUEUE);
+          outbox.fanOut(INLINE_BATCHES);
+          if (outbox.drained()) jobs.dropQueued(EVENTS_FANOUT_QUEUE);
         })();
         return true;
-      } catch {
+      } catch (err) {
+        // SQLite may have ended the caller's whole transaction (disk full, I/O): carrying on would commit
+        // the rest of it statement by statement. Otherwise only the savepoint is gone.
+        if (!db.$client.inTransaction) throw err;
+        logger.warn('events: handing out in the change\'s own transaction failed; the fan-out job will', { err });
         return false;
       }
     },
 
+    /** Whether every consumer has read every recorded event. */
+    drained(): boolean {
+      const last = prepared(db, 'events.lastId', () => db.$client.prepare('SELECT coalesce(max(id), 0) AS id FROM domain_events')).get() as { id: number };
+      const read = prepared(db, 'events.cursors', () => db.$client.prepare('SELECT consumer, last_id AS lastId FROM event_cursors')).all() as { consumer: string; lastId: number }[];
+      const at = new Map(read.map((r) => [r.consumer, r.lastId]));
+      return consumers.every((c) => (at.get(c.name) ?? 0) >= last.id);
+    },
+
     /**
      * Hands each consumer the events after its cursor, in order, a batch per transaction. Returns how many
-     * events were handed out in all. A consumer that throws stops at its cursor; the job retries.
+     * events were handed out in all. A consumer that throws stops at its cursor; the job retries. At most
+     * `maxBatches` batches per consumer (the caller's transaction should not grow without bound).
      */
-    fanOut(): number {
+    fanOut(maxBatches = Infinity): number {
       let total = 0;
       const read = prepared(db, 'events.after', () => db.$client.prepare('SELECT id, type, conversation_id AS conversationId, contact_id AS contactId, deal_id AS dealId, data, at FROM domain_events WHERE id > ? ORDER BY id LIMIT ?'));
       const cursor = prepared(db, 'events.cursor', () => db.$client.prepare('SELECT last_id AS lastId FROM event_cursors WHERE consumer = ?'));
@@ -147,7 +167,7 @@ export function createEventOutbox(db: Db, jobs: Pick<JobStore, 'enqueueUnlessQue
         db.$client.prepare('INSERT INTO event_cursors (consumer, last_id) VALUES (?, ?) ON CONFLICT (consumer) DO UPDATE SET last_id = excluded.last_id'),
       );
       for (const consumer of consumers) {
-        for (;;) {
+        for (let batches = 0; batches < maxBatches; batches++) {
           const n = db.$client
             .transaction(() => {
               const from = (cursor.get(consumer.name) as { lastId: number } | undefined)?.lastId ?? 0;

@@ -85,11 +85,16 @@ export function createRulesConsumer(deps: ConsumerDeps): EventConsumer {
           try {
             // The run and its row commit with the fan-out, in one savepoint: the row is written once, finished.
             db.$client.transaction(() => runRule(deps, { run, event: data, facts })).immediate();
-          } catch {
+          } catch (err) {
+            // SQLite may have ended the whole transaction (disk full, I/O): nothing more may be written in it.
+            if (!db.$client.inTransaction) throw err;
             // Left pending: the job runs it again and records what went wrong.
             insert().run(id, rule.row.id, key, e.type, e.conversationId, e.contactId, e.dealId, e.data, e.at, e.at);
             deps.jobs.enqueue(RULE_RUN_QUEUE, { runId: id }, { idempotencyKey: id, maxAttempts: 5 });
           }
+          // What this run did (a tag, an assignment) is what the next rule's conditions must see.
+          facts = undefined;
+          conv = undefined;
         }
       }
     },

@@ -55,6 +55,17 @@ describe('automation rules', () => {
     ]);
   });
 
+  it("checks each rule's conditions after the rules before it acted on the same message", async () => {
+    const k = await rulesSetup();
+    const first = await k.createRule({ name: 'Mark', trigger: { type: 'message_received' }, conditions: { match: 'all', items: [{ field: 'contact.tag', op: 'neq', value: 'seen' }] }, actions: [{ type: 'add_tag', tag: 'seen' }] });
+    const second = await k.createRule({ name: 'Then', trigger: { type: 'message_received' }, conditions: { match: 'all', items: [{ field: 'contact.tag', op: 'eq', value: 'seen' }] }, actions: [{ type: 'add_tag', tag: 'followed' }] });
+    await k.says('351912000077', 'hello');
+    k.pump();
+    expect(k.tagsOf(k.conversationOf('351912000077').contact_id)).toEqual(['followed', 'seen']);
+    expect((await k.runs(first.id)).map((r) => r.state)).toEqual(['done']);
+    expect((await k.runs(second.id)).map((r) => r.state)).toEqual(['done']);
+  });
+
   it('fires once per event even when the outbox is read again (a restart before the cursor moved)', async () => {
     const k = await rulesSetup();
     const rule = await k.createRule({ name: 'Tag every message', trigger: { type: 'message_received' }, actions: [{ type: 'add_tag', tag: 'talked' }] });

@@ -6,6 +6,7 @@ import { notifyUserJob, PUSH_USER_QUEUE, type PushToUser } from '../push/push.us
 import { indexPendingMessages, SEARCH_INDEX_QUEUE } from '../search/search.repository.js';
 
 const DAY = 24 * 60 * 60 * 1000;
+const INDEX_ROUNDS_PER_JOB = 10;
 
 /** Housekeeping on a timer, each run a durable job. */
 export const SYSTEM_SCHEDULES: readonly Schedule[] = [
@@ -42,7 +43,13 @@ export function registerSystemJobs(deps: AppDeps): void {
   deps.worker.registerBatch(
     SEARCH_INDEX_QUEUE,
     () => {
-      while (indexPendingMessages(deps.db) > 0);
+      // A bounded share per job (one transaction); a backlog goes on in the next job, committed apart.
+      let left = true;
+      for (let round = 0; round < INDEX_ROUNDS_PER_JOB && left; round++) left = indexPendingMessages(deps.db) > 0;
+      if (left) {
+        deps.jobs.enqueue(SEARCH_INDEX_QUEUE, {}, { idempotencyKey: `more@${deps.clock.now()}`, maxAttempts: 5 });
+        deps.notify(SEARCH_INDEX_QUEUE);
+      }
       return new Map();
     },
     { concurrency: 20 },
