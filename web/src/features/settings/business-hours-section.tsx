@@ -111,7 +111,8 @@ export function BusinessHoursSection() {
               </For>
             </select>
           </label>
-          <Show when={target()}>
+          {/* Offered once the team's hours are in: a choice made before would be undone when they arrive. */}
+          <Show when={target() && !loaded.loading}>
             <label>
               This team
               <select onChange={(e) => (setSaved(false), setFollow(e.currentTarget.value === 'follow'))}>
