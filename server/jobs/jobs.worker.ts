@@ -161,14 +161,9 @@ export function createWorker({ store, clock, logger, pollMs = 500, random = Math
     if (q.wake && q.wake.at <= at) return;
     if (q.wake) clearTimeout(q.wake.timer);
     const fire = () => {
-      // Timers count from the event loop's cached time, which lags behind a busy turn: the job given back
-      // may still be a few ms early for the claim. Wait out the rest rather than fall back to the poll.
+      // Timers count from the loop's cached time, which lags a busy turn: wait out the rest, not the poll.
       const early = at - performance.now();
-      if (early > 0) {
-        q.wake!.timer = setTimeout(fire, Math.ceil(early));
-        q.wake!.timer.unref();
-        return;
-      }
+      if (early > 0) return void (q.wake!.timer = setTimeout(fire, Math.ceil(early))).unref();
       q.wake = null;
       scheduleTick(q);
     };
