@@ -155,20 +155,26 @@ describe('job store', () => {
       const db = new Database(workerData.file);
       db.pragma('busy_timeout = 10000');
       const claim = db.prepare(workerData.sql);
+      // All threads start claiming together (one could otherwise drain the queue while another boots).
+      const ready = new Int32Array(workerData.ready);
+      Atomics.add(ready, 0, 1);
+      while (Atomics.load(ready, 0) < workerData.threads) Atomics.wait(ready, 0, Atomics.load(ready, 0), 50);
       const ids = [];
       for (let n = 0; ; n++) {
         const rows = claim.all({ queue: 'race', now: 1, leaseUntil: 1e15, limit: 7, token: 'w' + workerData.w + '.' + n });
         if (rows.length === 0) break;
         for (const r of rows) ids.push(r.id);
+        Atomics.wait(ready, 1, 0, 1); // a breath between claims, so the threads really interleave
       }
       db.close();
       parentPort.postMessage(ids);`;
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    const ready = new SharedArrayBuffer(8);
     const results = await Promise.all(
       [0, 1, 2, 3].map(
         (w) =>
           new Promise<number[]>((resolve, reject) => {
-            const t = new Thread(code, { eval: true, workerData: { file, sql: CLAIM_SQL, w, driver } });
+            const t = new Thread(code, { eval: true, workerData: { file, sql: CLAIM_SQL, w, driver, ready, threads: 4 } });
             t.once('message', resolve);
             t.once('error', reject);
           }),
