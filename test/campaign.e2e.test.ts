@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLiveParley, type LiveParley } from './live-parley.js';
 import { bodyOf } from './server-process.js';
+import { eventually } from './live-checks.js';
 
 // A 1 000-recipient campaign through the real server process, with the simulator as Meta over real HTTP,
 // and a kill -9 in the middle of sending.
@@ -17,15 +18,6 @@ const FAIL_SYNC = [10, 900].map(number);
 let live: LiveParley;
 const api = (path: string, init: { method?: string; body?: unknown } = {}) => live.api(path, init);
 
-async function eventually<T>(read: () => Promise<T> | T, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() - start > timeoutMs) throw new Error(`not reached: ${JSON.stringify(v).slice(0, 300)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Campaign sends Meta accepted (the test send and rejected sends left out). */
 const campaignSends = () => live.sim.sent.filter((s) => s.type === 'template' && s.to !== TEST_NUMBER && s.error === null);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '../server/whatsapp/simulator/simulator.js';
 import { startLiveParley, type LiveParley } from './live-parley.js';
 import { bodyOf, type ServerProcess } from './server-process.js';
+import { eventually } from './live-checks.js';
 
 // The real server process in live mode, with the simulator standing in for Meta over real HTTP.
 const WA = { phoneNumberId: '106540352242922', wabaId: '102290129340398', displayPhoneNumber: '15550783881' };
@@ -13,15 +14,6 @@ let sim: Simulator;
 let parley: ServerProcess;
 const api = (path: string, init: { method?: string; body?: unknown; form?: FormData; headers?: Record<string, string> } = {}) => live.api(path, init);
 
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() - start > timeoutMs) throw new Error(`not reached: ${JSON.stringify(v).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const conversationOf = async (waId: string) => {
   const list = await bodyOf(await api('/conversations'));

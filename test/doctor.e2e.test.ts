@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_LOGIN } from '../server/system/bootstrap.js';
 import { startLiveParley, type LiveParley } from './live-parley.js';
 import { bodyOf, startServer, waitForOk, type ServerProcess } from './server-process.js';
+import { eventually } from './live-checks.js';
 
 // The setup check on real processes: live mode against the simulator over real HTTP, and sandbox mode.
 const WA = { phoneNumberId: '106540352247001', wabaId: '102290129347002', displayPhoneNumber: '15550787001' };
@@ -11,15 +12,6 @@ const ADMIN = { email: 'owner@doctor.example', password: 'doctor-owner-password'
 type Line = { id: string; status: string; summary: string; fix: string | null; action: string | null };
 const statusesOf = (lines: Line[]) => Object.fromEntries(lines.map((l) => [l.id, l.status]));
 
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() - start > timeoutMs) throw new Error(`not reached: ${JSON.stringify(v).slice(0, 800)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('the setup check on a live-mode process (simulator as Meta)', () => {
   let live: LiveParley;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLiveParley, type LiveParley } from './live-parley.js';
 import { startS3rver } from './s3rver.js';
 import { bodyOf } from './server-process.js';
+import { eventually } from './live-checks.js';
 
 // The real server process with S3_* pointing at s3rver: customer media goes to the bucket, not DATA_DIR/media.
 const BUCKET = 'parley-e2e-media';
@@ -26,15 +27,6 @@ afterAll(async () => {
   await s3?.close();
 });
 
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() - start > timeoutMs) throw new Error(`not reached: ${JSON.stringify(v).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const filesUnder = (dir: string): string[] =>
   existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [e.name])) : [];
