@@ -27,7 +27,9 @@ export type WebhookIngest = ReturnType<typeof createWebhookIngest>;
  * transaction (one fsync), and each is acknowledged only after the commit that holds it.
  * `setImmediate` batches where `queueMicrotask` would not: Node drains microtasks between sockets.
  * (Measured: moving the commit to a writer thread with its own connection gained nothing on one core —
- * the fsync is a fraction of the commit, and the thread's hand-offs cost the rest.)
+ * the fsync is a fraction of the commit, and the thread's hand-offs cost the rest. Committing with
+ * synchronous=NORMAL and acknowledging after an fdatasync of the WAL on the thread pool gained nothing
+ * either: under load one fdatasync takes ~2 ms on this disk, and the sync rate bounds durable intake.)
  */
 export function createWebhookIngest(deps: {
   db: Db;
