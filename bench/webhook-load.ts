@@ -21,7 +21,7 @@ export interface Load {
 export const pin = (core: number, args: string[]) => (pinned ? ['taskset', ['-c', String(core), ...args]] : [args[0]!, args.slice(1)]) as [string, string[]];
 
 /** Starts bench/webhook-server in `mode` on core 0 and resolves once it listens. */
-export async function startServer(mode: 'bare' | 'parley', port: number): Promise<ChildProcess> {
+export async function startServer(mode: 'bare' | 'durable' | 'parley', port: number): Promise<ChildProcess> {
   const [cmd, args] = pin(0, [process.execPath, join(here, 'webhook-server.js'), mode, String(port)]);
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {

@@ -1,8 +1,11 @@
 // A server for bench/webhooks, run in its own process (pinned to one core by the parent):
 //   node dist/bench/webhook-server.js bare <port>     bare Hono: read the body, answer 200
+//   node dist/bench/webhook-server.js durable <port>  bare Hono + the least a durable ack needs: the body
+//                                                     inserted with group commit (synchronous=FULL), then 200
 //   node dist/bench/webhook-server.js parley <port>   Parley's app: verify HMAC, store durably, answer 200
 import { getRequestListener } from '@hono/node-server';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import Database from 'better-sqlite3';
 import { Hono } from 'hono';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -28,6 +31,12 @@ if (mode === 'bare') {
     await c.req.arrayBuffer();
     return c.text('EVENT_RECEIVED', 200);
   }).fetch;
+} else if (mode === 'durable') {
+  const store = durableStore(join(mkdtempSync(join(tmpdir(), 'parley-bench-durable-')), 'bodies.db'));
+  fetchHandler = new Hono().post('/webhooks/whatsapp', async (c) => {
+    await store(Buffer.from(await c.req.arrayBuffer()));
+    return c.text('EVENT_RECEIVED', 200);
+  }).fetch;
 } else {
   const layout = prepareDataDir(mkdtempSync(join(tmpdir(), 'parley-bench-webhooks-')));
   const db = openDb(layout.dbFile);
@@ -43,6 +52,31 @@ if (mode === 'bare') {
     process.stderr.write(`ingest: ${stored} bodies in ${batches} commits (${(stored / Math.max(1, batches)).toFixed(1)} per commit)\n`);
     process.exit(0);
   });
+}
+
+/**
+ * The floor under any durable intake: one table, one INSERT per body, requests of an event-loop turn
+ * sharing a commit (fsync) and each answered after it — no signature, no job, no Parley.
+ */
+function durableStore(file: string) {
+  const sqlite = new Database(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('wal_autocheckpoint = 8000');
+  sqlite.exec('CREATE TABLE bodies (id INTEGER PRIMARY KEY, received_at INTEGER NOT NULL, body BLOB NOT NULL)');
+  const insert = sqlite.prepare('INSERT INTO bodies (received_at, body) VALUES (?, ?)');
+  const commit = sqlite.transaction((bodies: Buffer[]) => bodies.forEach((b) => insert.run(Date.now(), b)));
+  let pending: { body: Buffer; done: () => void }[] = [];
+  return (body: Buffer) =>
+    new Promise<void>((done) => {
+      if (pending.push({ body, done }) > 1) return;
+      setImmediate(() => {
+        const batch = pending;
+        pending = [];
+        commit(batch.map((p) => p.body));
+        for (const p of batch) p.done();
+      });
+    });
 }
 
 const honoListener = getRequestListener(fetchHandler);

@@ -34,10 +34,10 @@ async function measureIngest() {
   const { body, signature } = benchWebhook(1);
   const bodyFile = join(mkdtempSync(join(tmpdir(), 'parley-bench-body-')), 'body.json');
   writeFileSync(bodyFile, body);
-  const results: Record<'bare' | 'parley', Load[]> = { bare: [], parley: [] };
+  const results: Record<'bare' | 'durable' | 'parley', Load[]> = { bare: [], durable: [], parley: [] };
   let port = 39_000 + Math.floor(Math.random() * 1000);
   for (let r = 0; r < ROUNDS; r++) {
-    for (const mode of r % 2 === 0 ? (['bare', 'parley'] as const) : (['parley', 'bare'] as const)) {
+    for (const mode of r % 2 === 0 ? (['bare', 'durable', 'parley'] as const) : (['parley', 'durable', 'bare'] as const)) {
       const child = await startServer(mode, ++port);
       const url = `http://127.0.0.1:${port}/webhooks/whatsapp`;
       await load(url, bodyFile, signature, 1); // warm-up: JIT, connection pool, SQLite cache
@@ -79,12 +79,14 @@ const row = (name: string, runs: Load[]) => {
   return { name, rps, p50: median(runs.map((x) => x.p50)), p99: median(runs.map((x) => x.p99)), errors: runs.reduce((s, x) => s + x.non2xx, 0) };
 };
 const bare = row('bare Hono (read body, 200)', ingest.results.bare);
+const durable = row('bare Hono + durable insert', ingest.results.durable);
 const parley = row('Parley (HMAC + durable store)', ingest.results.parley);
 
 console.log(`bench/webhooks: ${ingest.size}-byte signed bodies, ${CONNECTIONS} connections, ${SECONDS} s × ${ROUNDS} rounds, ${pinned ? 'server on core 0, load on core 1' : 'NOT pinned (no taskset)'}`);
 console.log(`${'server'.padEnd(32)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}`);
-for (const r of [bare, parley]) console.log(`${r.name.padEnd(32)}${Math.round(r.rps).toString().padStart(9)}${r.p50.toFixed(1).padStart(9)}${r.p99.toFixed(1).padStart(9)}${String(r.errors).padStart(8)}`);
+for (const r of [bare, durable, parley]) console.log(`${r.name.padEnd(32)}${Math.round(r.rps).toString().padStart(9)}${r.p50.toFixed(1).padStart(9)}${r.p99.toFixed(1).padStart(9)}${String(r.errors).padStart(8)}`);
 console.log(`Parley / bare: ${Math.round((parley.rps / bare.rps) * 100)} %   (SQLite synchronous=FULL: every 200 is on disk)`);
+console.log(`Parley / bare + durable insert: ${Math.round((parley.rps / durable.rps) * 100)} %   (what Parley adds to the cost of a durable ack)`);
 
 const e2e = await measureProcessing();
 console.log(`end to end: ${MESSAGES} stored webhooks → messages queryable at ${Math.round(e2e.rate)} msg/s (${e2e.failed} not processed)`);
