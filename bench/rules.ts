@@ -14,7 +14,7 @@ import { systemClock } from '../server/lib/clock.js';
 import { silentLogger } from '../server/lib/logger.js';
 import { registerRules } from '../server/rules/rules.jobs.js';
 import { evaluateConditions, textView, triggerMatches, type Facts } from '../server/rules/rules.models.js';
-import { loadFacts } from '../server/rules/rules.run.js';
+import { loadFacts } from '../server/rules/rules.facts.js';
 import type { Action, Trigger } from '../server/rules/rules.schemas.js';
 import { prepareDataDir } from '../server/system/data-dir.js';
 import { registerWhatsAppJobs } from '../server/whatsapp/whatsapp.jobs.js';

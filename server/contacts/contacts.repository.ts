@@ -187,6 +187,11 @@ export function listContacts(db: Db, f: ContactFilters & { before?: { at: number
     .all();
 }
 
+/** One contact's tags (hot path: automation conditions read them per message). */
+export function tagsOfContact(db: Db, contactId: string): string[] {
+  return prepared(db, 'contacts.tagsOfOne', () => db.$client.prepare(`SELECT tag FROM contact_tags WHERE contact_id = ? ORDER BY tag`).pluck()).all(contactId) as string[];
+}
+
 /** Tags by contact id, sorted, for the given contacts (or every contact when `contactIds` is 'all'). */
 export function tagsOf(db: Db, contactIds: string[] | 'all'): Map<string, string[]> {
   const map = new Map<string, string[]>();

@@ -99,6 +99,12 @@ export function getConversation(db: Db, id: string): ConversationRow | undefined
   return find.get({ id });
 }
 
+/** Since when the customer has waited for an answer (null: not waiting, or no such conversation). */
+export function waitingSinceOf(db: Db, id: string): number | null {
+  const row = prepared(db, 'conversations.waitingSince', () => db.$client.prepare(`SELECT waiting_since FROM conversations WHERE id = ?`).pluck()).get(id) as number | null | undefined;
+  return row ?? null;
+}
+
 export function markConversationRead(db: Db, id: string, now: number): void {
   db.update(conversations).set({ unreadCount: 0, updatedAt: now }).where(eq(conversations.id, id)).run();
 }

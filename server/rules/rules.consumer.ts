@@ -1,11 +1,12 @@
 import { prepared } from '../../db/client.js';
 import type { EventConsumer, EventType, StoredEvent } from '../events/events.outbox.js';
-import { getConversation } from '../inbox/conversations.repository.js';
+import { waitingSinceOf } from '../inbox/conversations.repository.js';
 import { newId } from '../lib/ids.js';
 import type { ActionDeps } from './rules.actions.js';
 import { evaluateConditions, textView, triggerMatches, type Facts } from './rules.models.js';
 import type { RuleCache } from './rules.repository.js';
-import { loadFacts, runRule, type RunRow } from './rules.run.js';
+import { loadFacts } from './rules.facts.js';
+import { runRule, type RunRow } from './rules.run.js';
 
 export const RULE_RUN_QUEUE = 'rules.run';
 
@@ -46,7 +47,7 @@ export function createRulesConsumer(deps: ConsumerDeps): EventConsumer {
         const view = e.type === 'message.received' ? textView(data) : null;
         let facts: Facts | undefined;
         let brief: string | undefined;
-        let conv: ReturnType<typeof getConversation> | null | undefined;
+        let waitingSince: number | null | undefined;
         for (const rule of deps.rules.candidates(e.type, view)) {
           if (!triggerMatches(rule.trigger, data, view)) continue;
           const immediate = rule.trigger.type !== 'no_business_reply' && rule.trigger.type !== 'no_customer_reply';
@@ -64,8 +65,8 @@ export function createRulesConsumer(deps: ConsumerDeps): EventConsumer {
           let key = `e:${e.id}`;
           let runAt = e.at;
           if (delayed) {
-            conv ??= e.conversationId ? (getConversation(db, e.conversationId) ?? null) : null;
-            const since = rule.trigger.type === 'no_business_reply' ? (conv?.waitingSince ?? e.at) : e.at;
+            if (waitingSince === undefined) waitingSince = e.conversationId ? waitingSinceOf(db, e.conversationId) : null;
+            const since = rule.trigger.type === 'no_business_reply' ? (waitingSince ?? e.at) : e.at;
             key = `w:${e.conversationId ?? e.id}:${since}`;
             runAt = since + rule.trigger.minutes! * 60_000;
           }
@@ -94,7 +95,7 @@ export function createRulesConsumer(deps: ConsumerDeps): EventConsumer {
           }
           // What this run did (a tag, an assignment) is what the next rule's conditions must see.
           facts = undefined;
-          conv = undefined;
+          waitingSince = undefined;
         }
       }
     },

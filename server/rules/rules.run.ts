@@ -1,13 +1,10 @@
 import { eq, sql } from 'drizzle-orm';
-import { contactTags } from '../../db/schema/contacts.js';
 import { ruleRuns, rules } from '../../db/schema/rules.js';
 import { inTransaction, prepared, type Db } from '../../db/client.js';
-import { getContact } from '../contacts/contacts.repository.js';
 import { getConversation } from '../inbox/conversations.repository.js';
-import { getDeal } from '../pipelines/deals.repository.js';
-import { effectiveBusinessHours } from '../teams/teams.hours.js';
 import { executeAction, RuleConfigError, type ActionDeps, type StepResult } from './rules.actions.js';
-import { evaluateConditions, isWithinBusinessHours, type Facts } from './rules.models.js';
+import { loadFacts } from './rules.facts.js';
+import { evaluateConditions, type Facts } from './rules.models.js';
 import { RULE_RUN_QUEUE } from './rules.consumer.js';
 import type { RuleCache } from './rules.repository.js';
 
@@ -144,33 +141,3 @@ export function runRule(deps: ActionDeps & { rules: RuleCache }, payload: { runI
   }
   finish(db, run, { state: 'done', conditionsMatched: matched, nextStep: rule.actions.length, log: JSON.stringify(log) }, clock.now());
 }
-
-/** What conditions read, fresh at run time. */
-export function loadFacts(db: Db, run: Pick<RunRow, 'contactId' | 'conversationId' | 'dealId'>, event: Record<string, unknown>, now: number): Facts {
-  const contact = run.contactId ? getContact(db, run.contactId) : undefined;
-  const conversation = run.conversationId ? getConversation(db, run.conversationId) : undefined;
-  const deal = run.dealId ? getDeal(db, run.dealId) : undefined;
-  return {
-    contact: contact
-      ? {
-          tags: prepared(db, 'rules.contactTags', () => db.select({ tag: contactTags.tag }).from(contactTags).where(eq(contactTags.contactId, sql.placeholder('id'))).prepare())
-            .all({ id: contact.id })
-            .map((t) => t.tag),
-          language: contact.language,
-          name: contact.name,
-          optedOut: contact.marketingOptOut,
-          custom: JSON.parse(contact.customFields) as Record<string, unknown>,
-        }
-      : null,
-    conversation: conversation
-      ? { status: conversation.status, assigneeId: conversation.assigneeId, teamId: conversation.teamId, priority: conversation.priority, windowOpen: (conversation.windowExpiresAt ?? 0) > now }
-      : null,
-    message: typeof event.text === 'string' ? { text: event.text } : null,
-    deal: deal ? { stageId: deal.stageId, amount: deal.amountMinor } : null,
-    inBusinessHours: (teamId) => {
-      const h = effectiveBusinessHours(db, teamId); // the team's own, else the workspace's
-      return h ? isWithinBusinessHours(h, now) : true; // no hours set: always open
-    },
-  };
-}
-
