@@ -123,6 +123,40 @@ describe('event outbox', () => {
     expect(t.deps.outbox.fanOut()).toBe(0);
   });
 
+  it('holding the fan-out job: queued once at the end only if something is left, never for a rolled-back batch', () => {
+    const t = createTestContext();
+    const seen = recorder(t, '*', { failOnce: true });
+    const queued = () => (t.db.$client.prepare(`SELECT count(*) AS n FROM jobs WHERE queue = ?`).get(EVENTS_FANOUT_QUEUE) as { n: number }).n;
+    const batch = (ids: string[], fn: () => void = () => undefined) =>
+      t.db.$client.transaction(() =>
+        t.deps.outbox.holdFanOutJob(() => {
+          for (const id of ids) t.deps.outbox.emit({ type: 'deal.created', dealId: id, data: { id } }, t.clock.now());
+          expect(queued()).toBe(0); // not at every event
+          fn();
+          t.deps.outbox.fanOutInline();
+        }),
+      ).immediate();
+    // The consumer fails inside: the events are left, so the one job is queued with them.
+    batch(['d1', 'd2']);
+    expect(queued()).toBe(1);
+    expect(seen).toEqual([]);
+    t.deps.outbox.fanOut();
+    t.db.$client.prepare(`DELETE FROM jobs`).run();
+    // Handed out inside: no job at all.
+    batch(['d3']);
+    expect(queued()).toBe(0);
+    expect(seen.map((e) => e.dealId)).toEqual(['d1', 'd2', 'd3']);
+    // A batch that throws rolls its events back and queues nothing; the next batch queues as usual.
+    expect(() => batch(['d4'], () => {
+      throw new Error('boom');
+    })).toThrow('boom');
+    expect(queued()).toBe(0);
+    t.db.$client.transaction(() => t.deps.outbox.emit({ type: 'deal.created', dealId: 'd5', data: { id: 'd5' } }, t.clock.now())).immediate();
+    expect(queued()).toBe(1);
+    t.deps.outbox.fanOut();
+    expect(seen.map((e) => e.dealId)).toEqual(['d1', 'd2', 'd3', 'd5']);
+  });
+
   it('hands out a backlog in bounded shares and says when every consumer has read everything', () => {
     const t = createTestContext();
     const seen = recorder(t, '*');

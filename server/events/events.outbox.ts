@@ -79,6 +79,7 @@ export interface EventOutbox {
   emit(e: DomainEvent, at: number): boolean;
   fanOut(maxBatches?: number): number;
   fanOutInline(): boolean;
+  holdFanOutJob<T>(fn: () => T): T;
   drained(): boolean;
 }
 
@@ -90,6 +91,10 @@ export interface EventOutbox {
 export function createEventOutbox(db: Db, jobs: Pick<JobStore, 'enqueueUnlessQueued' | 'dropQueued'>, logger: Logger = silentLogger): EventOutbox {
   const consumers: EventConsumer[] = [];
   let emitted = false;
+  // Inside holdFanOutJob: whether an event was recorded whose fan-out job is still owed.
+  let holding = 0;
+  let owed = false;
+  const enqueueFanOut = () => jobs.enqueueUnlessQueued(EVENTS_FANOUT_QUEUE, {}, { maxAttempts: 10 });
   const insert = () =>
     prepared(db, 'events.insert', () =>
       db.$client.prepare('INSERT INTO domain_events (type, conversation_id, contact_id, deal_id, data, at) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -115,7 +120,8 @@ export function createEventOutbox(db: Db, jobs: Pick<JobStore, 'enqueueUnlessQue
       if (!consumers.some((c) => c.wants(e.type))) return false;
       insert().run(e.type, e.conversationId ?? null, e.contactId ?? null, e.dealId ?? null, JSON.stringify(e.data), at);
       // One waiting fan-out job is enough: it reads everything new from each cursor when it runs.
-      jobs.enqueueUnlessQueued(EVENTS_FANOUT_QUEUE, {}, { maxAttempts: 10 });
+      if (holding > 0) owed = true;
+      else enqueueFanOut();
       emitted = true;
       return true;
     },
@@ -134,7 +140,10 @@ export function createEventOutbox(db: Db, jobs: Pick<JobStore, 'enqueueUnlessQue
       try {
         db.$client.transaction(() => {
           outbox.fanOut(INLINE_BATCHES);
-          if (outbox.drained()) jobs.dropQueued(EVENTS_FANOUT_QUEUE);
+          if (outbox.drained()) {
+            jobs.dropQueued(EVENTS_FANOUT_QUEUE);
+            owed = false;
+          }
         })();
         return true;
       } catch (err) {
@@ -143,6 +152,23 @@ export function createEventOutbox(db: Db, jobs: Pick<JobStore, 'enqueueUnlessQue
         if (!db.$client.inTransaction) throw err;
         logger.warn('events: handing out in the change\'s own transaction failed; the fan-out job will', { err });
         return false;
+      }
+    },
+
+    /**
+     * Runs `fn` — one transaction that records many events and hands them out itself with `fanOutInline`
+     * (a webhook batch) — without queueing the fan-out job at every event: it is queued once at the end,
+     * in the same transaction, only if something is left to hand out. If `fn` throws, its events roll
+     * back with it (the caller's transaction or savepoint) and nothing is queued.
+     */
+    holdFanOutJob<T>(fn: () => T): T {
+      holding++;
+      try {
+        const result = fn();
+        if (holding === 1 && owed) enqueueFanOut();
+        return result;
+      } finally {
+        if (--holding === 0) owed = false;
       }
     },
 

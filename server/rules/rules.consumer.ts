@@ -6,7 +6,7 @@ import type { ActionDeps } from './rules.actions.js';
 import { evaluateConditions, textView, triggerMatches, type Facts } from './rules.models.js';
 import type { RuleCache } from './rules.repository.js';
 import { loadFacts } from './rules.facts.js';
-import { runRule, type RunRow } from './rules.run.js';
+import { runRule, type FreshRun, type RunRow } from './rules.run.js';
 
 export const RULE_RUN_QUEUE = 'rules.run';
 
@@ -36,6 +36,29 @@ export function createRulesConsumer(deps: ConsumerDeps): EventConsumer {
       ),
     );
   const exists = () => prepared(db, 'rules.runExists', () => db.$client.prepare(`SELECT 1 FROM rule_runs WHERE rule_id = ? AND event_key = ?`));
+  // A savepoint per run on statements prepared once (a transaction wrapper built per run costs more).
+  const savepoint = () =>
+    prepared(db, 'rules.runSavepoint', () => ({
+      begin: db.$client.prepare('SAVEPOINT rule_run'),
+      release: db.$client.prepare('RELEASE rule_run'),
+      rollback: db.$client.prepare('ROLLBACK TO rule_run'),
+    }));
+  /** Runs a fresh run inside its savepoint: its writes stay only if it finishes. */
+  const runAtomically = (fresh: FreshRun) => {
+    const sp = savepoint();
+    sp.begin.run();
+    try {
+      runRule(deps, fresh);
+    } catch (err) {
+      // SQLite may have ended the whole transaction (disk full, I/O): there is no savepoint left to undo.
+      if (db.$client.inTransaction) {
+        sp.rollback.run();
+        sp.release.run();
+      }
+      throw err;
+    }
+    sp.release.run();
+  };
   return {
     name: 'rules',
     wants: (type: EventType) => deps.rules.listensTo(type),
@@ -55,9 +78,8 @@ export function createRulesConsumer(deps: ConsumerDeps): EventConsumer {
             // Conditions that do not hold end here with one row in the log: no job, no second write.
             facts ??= loadFacts(db, e, data, now);
             if (!evaluateConditions(rule.conditions, facts)) {
-              // The log keeps what it needs to say which message it was, not a second copy of a long text.
-              brief ??= briefEvent(e.data, data);
-              skipped().run(newId('run'), rule.row.id, `e:${e.id}`, e.type, e.conversationId, e.contactId, e.dealId, brief, e.at, e.at);
+              // The log says which conversation and contact; the event itself is not copied (it is never run).
+              skipped().run(newId('run'), rule.row.id, `e:${e.id}`, e.type, e.conversationId, e.contactId, e.dealId, '{}', e.at, e.at);
               continue;
             }
           }
@@ -85,7 +107,7 @@ export function createRulesConsumer(deps: ConsumerDeps): EventConsumer {
           const run: RunRow = { id, ruleId: rule.row.id, eventKey: key, eventType: e.type, conversationId: e.conversationId, contactId: e.contactId, dealId: e.dealId, event: parks ? e.data : (brief ??= briefEvent(e.data, data)), state: 'pending', nextStep: 0, conditionsMatched: null, log: '[]', error: null, createdAt: e.at, updatedAt: e.at };
           try {
             // The run and its row commit with the fan-out, in one savepoint: the row is written once, finished.
-            db.$client.transaction(() => runRule(deps, { run, event: data, facts })).immediate();
+            runAtomically({ run, event: data, facts });
           } catch (err) {
             // SQLite may have ended the whole transaction (disk full, I/O): nothing more may be written in it.
             if (!db.$client.inTransaction) throw err;

@@ -10,6 +10,9 @@ import type { RuleCache } from './rules.repository.js';
 
 export type RunRow = typeof ruleRuns.$inferSelect;
 
+/** Actions that reach the customer or another system, whose answer may come back as a new message. */
+const REACHES_OUT: ReadonlySet<string> = new Set(['send_reply', 'send_template', 'call_webhook']);
+
 /** At most this many runs of one rule per conversation per hour: a rule that re-triggers itself stops. */
 export const LOOP_LIMIT = 10;
 const HOUR = 3_600_000;
@@ -83,7 +86,9 @@ export function runRule(deps: ActionDeps & { rules: RuleCache }, payload: { runI
   // whole run, so progress written between steps would never be seen by anyone — only cost a write each.
   let matched: boolean | undefined;
   if (run.conditionsMatched === null) {
-    const conversation = run.conversationId ? getConversation(db, run.conversationId) : undefined;
+    // Read only when a check below needs it ("no reply" triggers, a scope).
+    const needsConversation = rule.trigger.type === 'no_business_reply' || rule.trigger.type === 'no_customer_reply' || rule.scope.channelId || rule.scope.teamId;
+    const conversation = run.conversationId && needsConversation ? getConversation(db, run.conversationId) : undefined;
     const at = typeof event.timestamp === 'string' ? Date.parse(event.timestamp) : run.createdAt;
     // "No reply" checks again now: an answer (or a resolve) since the message cancels the follow-up.
     if (rule.trigger.type === 'no_business_reply' && conversation && ((conversation.lastOutboundAt ?? 0) > at || conversation.status === 'resolved')) {
@@ -96,7 +101,9 @@ export function runRule(deps: ActionDeps & { rules: RuleCache }, payload: { runI
     if (rule.scope.teamId && conversation?.teamId !== rule.scope.teamId) return finish(db, run, { state: 'skipped', error: 'another team' }, now);
     // Per conversation, or per contact for contact events (tags, fields) that carry none.
     const subject = run.conversationId ? { column: 'conversation_id', id: run.conversationId, what: 'conversation' } : run.contactId ? { column: 'contact_id', id: run.contactId, what: 'contact' } : null;
-    if (subject) {
+    // A customer's message is caused by a rule only through what reaches the customer (an auto-reply answered
+    // by their own auto-responder, round and round): a rule on messages that only tags or assigns cannot loop.
+    if (subject && (run.eventType !== 'message.received' || rule.actions.some((a) => REACHES_OUT.has(a.type)))) {
       const recent = prepared(db, `rules.recentRuns.${subject.column}`, () =>
         db.$client.prepare(`SELECT count(*) AS n FROM rule_runs WHERE rule_id = ? AND ${subject.column} = ? AND created_at > ? AND state IN ('done', 'waiting', 'failed') AND id != ?`),
       ).get(rule.row.id, subject.id, now - HOUR, run.id) as { n: number };

@@ -107,6 +107,21 @@ describe('automation rules', () => {
     expect(runs.some((r) => r.error?.startsWith('loop protection'))).toBe(true);
   });
 
+  it('an auto-reply answered by an auto-responder stops at the loop limit; a rule that only tags messages never does', async () => {
+    const k = await rulesSetup();
+    const reply = await k.createRule({ name: 'Auto-reply', trigger: { type: 'message_received' }, actions: [{ type: 'send_reply', text: 'Thanks, we got it!' }] });
+    const tag = await k.createRule({ name: 'Tag', trigger: { type: 'message_received' }, actions: [{ type: 'add_tag', tag: 'talked' }] });
+    for (let i = 0; i < LOOP_LIMIT + 3; i++) {
+      await k.says('351912000031', `Auto-response ${i}: we got your message`);
+      k.pump();
+      k.t.clock.advance(60_000);
+    }
+    const replies = await k.runs(reply.id);
+    expect(replies.filter((r) => r.state === 'done')).toHaveLength(LOOP_LIMIT);
+    expect(replies.filter((r) => r.error?.startsWith('loop protection'))).toHaveLength(3);
+    expect((await k.runs(tag.id)).filter((r) => r.state === 'done')).toHaveLength(LOOP_LIMIT + 3);
+  });
+
   it('logs a clear error and flags a rule whose team was deleted; other rules keep running', async () => {
     const k = await rulesSetup();
     const { team } = await salesTeam(k);

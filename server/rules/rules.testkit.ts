@@ -23,6 +23,8 @@ export async function rulesSetup() {
     await t.app.request('http://parley.test/webhooks/whatsapp', { method: 'POST', headers: { 'x-hub-signature-256': signWebhookBody(body, SECRET) }, body });
     const jobs = t.deps.jobs.claim<ProcessWebhookPayload>(PROCESS_WEBHOOK_QUEUE, 10, 60_000);
     processWebhookEvents(t.deps, jobs.flatMap((j) => j.payload.eventIds));
+    // Completed as the worker would: a job left running is claimed again once its lease runs out.
+    for (const j of jobs) t.deps.jobs.complete(j);
     return id;
   };
   /** Fans the outbox out and runs every due rule run, as the worker would. */

@@ -48,7 +48,10 @@ export function processWebhookEvents(deps: ProcessDeps, eventIds: readonly numbe
   // Inside the worker's batch transaction already: no savepoint around the batch. A second level under
   // the per-body savepoints makes SQLite journal every changed page once more (measured: ~12 % slower).
   const atomically = db.$client.inTransaction ? (fn: () => void) => fn() : (fn: () => void) => inTransaction(db, fn);
-  atomically(() => {
+  // Events recorded by the bodies are handed out at the end of the batch; the fan-out job is queued once,
+  // and only if something is left then.
+  const holdFanOut = deps.outbox ? <T>(fn: () => T) => deps.outbox!.holdFanOutJob(fn) : <T>(fn: () => T) => fn();
+  atomically(() => holdFanOut(() => {
     const now = clock.now();
     const update = prepared(db, 'webhookEvents.setState', () =>
       db.$client.prepare(`UPDATE webhook_events SET state = ?, error = ?, event_count = ?, processed_at = ? WHERE id = ?`),
@@ -93,7 +96,7 @@ export function processWebhookEvents(deps: ProcessDeps, eventIds: readonly numbe
     if (channelIds.size) deps.channels.touchWebhook(channelIds, clock.now());
     // Rules and outbound webhooks take the new messages in this same commit (no fan-out round of its own).
     handedOut = deps.outbox?.fanOutInline() ?? false;
-  });
+  }));
   if (handedOut) for (const q of deps.outbox!.wakes()) deps.notify(q);
   if (mediaJobs) deps.notify(MEDIA_DOWNLOAD_QUEUE);
   if (push) deps.notify(PUSH_NOTIFY_QUEUE);
