@@ -80,6 +80,9 @@ async function main() {
     webRoot: join(projectRoot(), 'dist', 'web'),
     vapid: loadVapidKeys(layout.root, `mailto:${config.admin?.email ?? 'owner@parley.invalid'}`),
   });
+  // Before the worker and requests touch media: undo what a crash left half done in DATA_DIR/tmp.
+  const tidied = await deps.storage.recover?.();
+  if (tidied && tidied.restored + tidied.removed > 0) logger.info('media storage: tidied after an unclean stop', tidied);
   await ensureOwner(deps);
   if (config.whatsapp) deps.channels.upsert({ ...config.whatsapp, name: 'WhatsApp' });
   const loopbackHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;

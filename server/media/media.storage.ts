@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
@@ -15,7 +15,15 @@ export interface MediaStorage {
    * the retention purge must not pull it away). `recent` means it was kept.
    */
   deleteIfIdle(key: string, idleMs: number): Promise<'deleted' | 'recent' | 'missing'>;
+  /**
+   * At boot, before anything else uses the storage: tidies what a crash left half done (local files only).
+   * A file parked by `deleteIfIdle` goes back to its place (the durable delete job decides about it again);
+   * half-written `.part` files are removed.
+   */
+  recover?(): Promise<{ restored: number; removed: number }>;
 }
+
+const PARKED = /^([0-9a-f]{64})\.[0-9a-f]+\.purge$/;
 
 /** Files under DATA_DIR/media/ab/cd/<sha256>; writes go through DATA_DIR/tmp and a rename (never half a file). */
 export function createLocalMediaStorage(dir: string, tmpDir: string): MediaStorage {
@@ -61,6 +69,29 @@ export function createLocalMediaStorage(dir: string, tmpDir: string): MediaStora
       }
       await rm(parked, { force: true });
       return 'deleted';
+    },
+    async recover() {
+      let restored = 0;
+      let removed = 0;
+      for (const name of await readdir(tmpDir).catch(() => [] as string[])) {
+        const path = join(tmpDir, name);
+        const key = PARKED.exec(name)?.[1];
+        if (key) {
+          const target = pathOf(key);
+          if (await stat(target).then(() => true, () => false)) {
+            await rm(path, { force: true }); // a fresh copy of the same bytes is in place already
+            removed++;
+          } else {
+            await mkdir(join(dir, key.slice(0, 2), key.slice(2, 4)), { recursive: true });
+            await rename(path, target);
+            restored++;
+          }
+        } else if (name.endsWith('.part')) {
+          await rm(path, { force: true }); // its writer died with the process
+          removed++;
+        }
+      }
+      return { restored, removed };
     },
   };
 }

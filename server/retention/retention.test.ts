@@ -6,7 +6,7 @@ import { createTestContext } from '../testing.js';
 import { PROCESS_WEBHOOK_QUEUE } from '../whatsapp/webhook/webhook.ingest.js';
 import { DEFAULT_RETENTION, RETENTION_SETTING } from './retention.models.js';
 import { RETENTION_QUEUE, registerRetentionJobs } from './retention.jobs.js';
-import { lastRetentionRun, purgeOldMedia, purgeOldWebhookEvents, readRetention, runRetention, saveRetention } from './retention.usecases.js';
+import { DELETE_FILES_QUEUE, deletePurgedFiles, lastRetentionRun, purgeOldMedia, purgeOldWebhookEvents, readRetention, runRetention, saveRetention, type DeleteFilesPayload } from './retention.usecases.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -176,6 +176,31 @@ describe('media retention', () => {
     expect(mediaState(header.id).state).toBe('ready');
   });
 
+  it('a file the purge could not delete (storage failure, or a crash after the commit) is deleted by the job committed with the marks', async () => {
+    const { t, deps, mediaRow, mediaState, fileExists, opts } = setup();
+    const old = await mediaRow(100);
+    const reused = await mediaRow(100);
+    let failing = true;
+    const flaky = { ...deps, storage: { ...deps.storage, deleteIfIdle: (key: string, idleMs: number) => (failing ? Promise.reject(new Error('storage unreachable')) : deps.storage.deleteIfIdle(key, idleMs)) } };
+    expect((await purgeOldMedia(flaky, 90, opts)).counts).toEqual({ mediaPurged: 2, filesDeleted: 0, filesKept: 0 });
+    expect(mediaState(old.id).state).toBe('purged');
+    expect(await fileExists(old.key)).toBe(true);
+    const job = t.db.$client.prepare(`SELECT payload, run_at AS runAt FROM jobs WHERE queue = ?`).get(DELETE_FILES_QUEUE) as { payload: string; runAt: number };
+    const { keys } = JSON.parse(job.payload) as DeleteFilesPayload;
+    expect(keys.sort()).toEqual([old.key, reused.key].sort());
+    expect(job.runAt).toBe(t.clock.now() + 15 * 60_000); // after the purge's own attempt, never racing it
+    // Meanwhile the same bytes arrived again in a new message: that file stays.
+    await mediaRow(0, undefined, 'ready').then(() => t.db.$client.prepare(`UPDATE media SET sha256 = ?, state = 'ready' WHERE id = (SELECT id FROM media ORDER BY created_at DESC LIMIT 1)`).run(reused.key));
+    // Still failing: the job throws (and retries with backoff).
+    await expect(deletePurgedFiles(flaky, keys, 0)).rejects.toThrow('1 of 2 media files could not be deleted');
+    failing = false;
+    expect(await deletePurgedFiles(flaky, keys, 0)).toEqual({ deleted: 1, kept: 1 });
+    expect(await fileExists(old.key)).toBe(false);
+    expect(await fileExists(reused.key)).toBe(true);
+    // Run again (a retry after a partial success): nothing left to do, no error.
+    expect(await deletePurgedFiles(flaky, keys, 0)).toEqual({ deleted: 0, kept: 1 });
+  });
+
   it('runs nothing when media are kept forever (the default)', async () => {
     const { deps, mediaRow, mediaState, opts } = setup();
     const old = await mediaRow(3000);
@@ -196,6 +221,16 @@ describe('the system.retention job', () => {
     expect(lastRetentionRun(t.db)).toEqual(run);
     expect(webhookIds()).toEqual([kept]);
     expect(mediaState(old.id).error).toBe('Media removed after 30 days (retention)');
+  });
+
+  it('registers the delete-files queue too: a due job with files already gone finishes done', async () => {
+    const { deps } = setup();
+    registerRetentionJobs(deps);
+    const id = deps.jobs.enqueue(DELETE_FILES_QUEUE, { keys: ['a'.repeat(64)] } satisfies DeleteFilesPayload)!;
+    deps.worker.start();
+    for (let i = 0; i < 200 && deps.jobs.get(id)!.state !== 'done'; i++) await new Promise((r) => setTimeout(r, 5));
+    await deps.worker.stop({ timeoutMs: 100 });
+    expect(deps.jobs.get(id)!.state).toBe('done');
   });
 
   it('is a registered queue the worker runs', async () => {

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.js';
+import type { JobStore } from '../jobs/jobs.store.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { MediaStorage } from '../media/media.storage.js';
@@ -19,6 +20,7 @@ export interface RetentionDeps {
   clock: Clock;
   storage: MediaStorage;
   logger: Logger;
+  jobs: Pick<JobStore, 'enqueue'>;
 }
 
 export interface RetentionOptions {
@@ -131,8 +133,6 @@ export async function purgeOldMedia(
   // rowid follows insertion, and so arrival time: the walk stops at the first row newer than the cut-off.
   const page = sqlite.prepare(`SELECT rowid AS rid, id, sha256, state, created_at AS createdAt FROM media WHERE rowid > ? ORDER BY rowid LIMIT ?`);
   const mark = sqlite.prepare(`UPDATE media SET state = 'purged', error = ?, updated_at = ? WHERE id = ? AND state = 'ready' AND created_at < ?`);
-  // No index on sha256: one scan per batch, as a read outside the write lock (WAL readers block no one).
-  const stillUsed = sqlite.prepare(`SELECT DISTINCT sha256 FROM media WHERE state <> 'purged' AND sha256 IN (SELECT value FROM json_each(?))`).pluck();
   const markBatch = sqlite.transaction((rows: { id: string; sha256: string | null }[], now: number) => {
     const keys = new Set<string>();
     let purged = 0;
@@ -141,6 +141,9 @@ export async function purgeOldMedia(
       purged++;
       if (r.sha256) keys.add(r.sha256);
     }
+    // The files are deleted right after this commit; should the process die first (or the storage fail),
+    // this job, committed with the marks, deletes them later.
+    if (keys.size) deps.jobs.enqueue(DELETE_FILES_QUEUE, { keys: [...keys] } satisfies DeleteFilesPayload, { runAt: now + DELETE_FILES_DELAY_MS, maxAttempts: 20 });
     return { keys, purged };
   });
   let after = 0;
@@ -154,21 +157,64 @@ export async function purgeOldMedia(
       const { keys, purged } = markBatch.immediate(due, deps.clock.now());
       counts.mediaPurged += purged;
       // After the commit: a row that takes this content from now on first touches the file (see put).
-      const used = new Set(keys.size ? (stillUsed.all(JSON.stringify([...keys])) as string[]) : []);
-      for (const key of keys) {
-        if (used.has(key)) continue;
-        const outcome = await deps.storage.deleteIfIdle(key, graceMs).catch((err: unknown) => {
-          deps.logger.warn('retention: could not delete a media file', { key, err });
-          return 'failed' as const;
-        });
-        if (outcome === 'deleted') counts.filesDeleted++;
-        else if (outcome === 'recent') counts.filesKept++;
-      }
+      const files = await deleteFiles(deps, [...keys], graceMs);
+      counts.filesDeleted += files.deleted;
+      counts.filesKept += files.kept;
+      // Left to the delete-files job committed with the marks.
+      if (files.failed.length) deps.logger.warn('retention: could not delete media files; the delete-files job retries', { count: files.failed.length, err: files.failed[0] });
     }
     if (young >= 0 || rows.length < batchSize) return { counts, interrupted: false };
     after = rows[rows.length - 1]!.rid;
     await (opts.pause ?? nextTurn)();
   }
+}
+
+export const DELETE_FILES_QUEUE = 'retention.delete-files';
+/** After the purge's own attempt (never racing it); a file deleted then is simply missing for the job. */
+const DELETE_FILES_DELAY_MS = 15 * 60_000;
+
+export interface DeleteFilesPayload {
+  keys: string[];
+}
+
+/**
+ * `retention.delete-files`: deletes the files of purged media that no un-purged row uses (again). Throws
+ * when a deletion failed, so the job retries with backoff; what was deleted stays deleted.
+ */
+export async function deletePurgedFiles(deps: Pick<RetentionDeps, 'db' | 'storage'>, keys: readonly string[], graceMs = DEFAULT_FILE_GRACE_MS): Promise<{ deleted: number; kept: number }> {
+  const { deleted, kept, inUse, failed } = await deleteFiles(deps, keys, graceMs);
+  if (failed.length) throw new Error(`${failed.length} of ${keys.length} media files could not be deleted (first: ${String(failed[0])})`, { cause: failed[0] });
+  return { deleted, kept: kept + inUse };
+}
+
+/**
+ * Deletes each file no un-purged row uses and no put touched within `graceMs`. Counts the deleted, the
+ * kept for being recent, the in use; failures are returned, not thrown.
+ */
+async function deleteFiles(deps: Pick<RetentionDeps, 'db' | 'storage'>, keys: readonly string[], graceMs: number) {
+  // No index on sha256: one scan per call, as a read outside the write lock (WAL readers block no one).
+  const used = new Set(
+    keys.length
+      ? (deps.db.$client.prepare(`SELECT DISTINCT sha256 FROM media WHERE state <> 'purged' AND sha256 IN (SELECT value FROM json_each(?))`).pluck().all(JSON.stringify(keys)) as string[])
+      : [],
+  );
+  let deleted = 0;
+  let kept = 0;
+  let inUse = 0;
+  const failed: unknown[] = [];
+  for (const key of keys) {
+    if (used.has(key)) {
+      inUse++;
+      continue;
+    }
+    const outcome = await deps.storage.deleteIfIdle(key, graceMs).catch((err: unknown) => {
+      failed.push(err);
+      return 'failed' as const;
+    });
+    if (outcome === 'deleted') deleted++;
+    else if (outcome === 'recent') kept++;
+  }
+  return { deleted, kept, inUse, failed };
 }
 
 /** Media ids template mappings send as their header (read from the templates' stored mapping JSON). */
