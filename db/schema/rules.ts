@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** An automation rule: a trigger, conditions and ordered actions (all JSON, validated by the rules domain). */
@@ -49,6 +50,8 @@ export const ruleRuns = sqliteTable(
   (t) => [
     uniqueIndex('rule_runs_event_unique').on(t.ruleId, t.eventKey),
     index('rule_runs_rule_idx').on(t.ruleId, t.createdAt),
-    index('rule_runs_conversation_idx').on(t.conversationId, t.createdAt),
+    // Loop protection counts the runs that acted; runs skipped by their conditions (most rows, on a busy
+    // conditional rule) stay out of this index.
+    index('rule_runs_acted_idx').on(t.conversationId, t.createdAt).where(sql`state IN ('done', 'waiting', 'failed')`),
   ],
 );

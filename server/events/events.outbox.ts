@@ -59,8 +59,13 @@ export interface StoredEvent {
 export interface EventConsumer {
   name: string;
   wants(type: EventType): boolean;
-  /** Runs inside the transaction that also advances this consumer's cursor. */
-  handle(events: StoredEvent[]): void;
+  /**
+   * Runs inside the transaction that also advances this consumer's cursor. `inline`: handed out inside a
+   * change's own transaction (`fanOutInline`), under one savepoint for everything — a consumer may then
+   * skip savepoints of its own and just throw: all of it rolls back and the fan-out job does it again,
+   * where `inline` is false and each piece of work should be isolated.
+   */
+  handle(events: StoredEvent[], mode: { inline: boolean }): void;
   /** Job queues to wake once handled events are committed (the jobs `handle` enqueued). */
   wakes?: string[];
 }
@@ -77,7 +82,7 @@ export interface EventOutbox {
   wakes(): string[];
   wanted(type: EventType): boolean;
   emit(e: DomainEvent, at: number): boolean;
-  fanOut(maxBatches?: number): number;
+  fanOut(maxBatches?: number, inline?: boolean): number;
   fanOutInline(): boolean;
   holdFanOutJob<T>(fn: () => T): T;
   drained(): boolean;
@@ -139,7 +144,7 @@ export function createEventOutbox(db: Db, jobs: Pick<JobStore, 'enqueueUnlessQue
       emitted = false;
       try {
         db.$client.transaction(() => {
-          outbox.fanOut(INLINE_BATCHES);
+          outbox.fanOut(INLINE_BATCHES, true);
           if (outbox.drained()) {
             jobs.dropQueued(EVENTS_FANOUT_QUEUE);
             owed = false;
@@ -183,9 +188,11 @@ export function createEventOutbox(db: Db, jobs: Pick<JobStore, 'enqueueUnlessQue
     /**
      * Hands each consumer the events after its cursor, in order, a batch per transaction. Returns how many
      * events were handed out in all. A consumer that throws stops at its cursor; the job retries. At most
-     * `maxBatches` batches per consumer (the caller's transaction should not grow without bound).
+     * `maxBatches` batches per consumer (the caller's transaction should not grow without bound). `inline`:
+     * called by `fanOutInline`, whose one savepoint covers every batch (no savepoint per batch: each level
+     * makes SQLite copy every page it changes once more).
      */
-    fanOut(maxBatches = Infinity): number {
+    fanOut(maxBatches = Infinity, inline = false): number {
       let total = 0;
       const read = prepared(db, 'events.after', () => db.$client.prepare('SELECT id, type, conversation_id AS conversationId, contact_id AS contactId, deal_id AS dealId, data, at FROM domain_events WHERE id > ? ORDER BY id LIMIT ?'));
       const cursor = prepared(db, 'events.cursor', () => db.$client.prepare('SELECT last_id AS lastId FROM event_cursors WHERE consumer = ?'));
@@ -193,18 +200,17 @@ export function createEventOutbox(db: Db, jobs: Pick<JobStore, 'enqueueUnlessQue
         db.$client.prepare('INSERT INTO event_cursors (consumer, last_id) VALUES (?, ?) ON CONFLICT (consumer) DO UPDATE SET last_id = excluded.last_id'),
       );
       for (const consumer of consumers) {
+        const batch = () => {
+          const from = (cursor.get(consumer.name) as { lastId: number } | undefined)?.lastId ?? 0;
+          const events = read.all(from, BATCH) as StoredEvent[];
+          if (events.length === 0) return 0;
+          const wanted = events.filter((e) => consumer.wants(e.type));
+          if (wanted.length) consumer.handle(wanted, { inline });
+          advance.run(consumer.name, events.at(-1)!.id);
+          return events.length;
+        };
         for (let batches = 0; batches < maxBatches; batches++) {
-          const n = db.$client
-            .transaction(() => {
-              const from = (cursor.get(consumer.name) as { lastId: number } | undefined)?.lastId ?? 0;
-              const events = read.all(from, BATCH) as StoredEvent[];
-              if (events.length === 0) return 0;
-              const wanted = events.filter((e) => consumer.wants(e.type));
-              if (wanted.length) consumer.handle(wanted);
-              advance.run(consumer.name, events.at(-1)!.id);
-              return events.length;
-            })
-            .immediate();
+          const n = inline ? batch() : db.$client.transaction(batch).immediate();
           total += n;
           // Handling may record new events (a rule's actions): read on until nothing is left.
           if (n === 0) break;

@@ -12,8 +12,24 @@ export function newId(prefix: string): string {
     randomFillSync(pool);
     offset = 0;
   }
-  const bytes = pool.subarray(offset, (offset += 10));
-  return `${prefix}_${encodeBase32LowerCaseNoPadding(bytes)}`;
+  const at = offset;
+  offset += 10;
+  return `${prefix}_${base32Of40Bits(pool, at)}${base32Of40Bits(pool, at + 5)}`;
+}
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/**
+ * Five bytes as eight lowercase base32 characters (RFC 4648, most significant bits first) — what
+ * `encodeBase32LowerCaseNoPadding` gives for them, without building an array per id (a tenth of the cost).
+ */
+export function base32Of40Bits(b: Uint8Array, at: number): string {
+  const hi = b[at]!;
+  const lo = ((b[at + 1]! << 24) | (b[at + 2]! << 16) | (b[at + 3]! << 8) | b[at + 4]!) >>> 0;
+  const A = ALPHABET;
+  return (
+    A[hi >> 3]! + A[((hi & 7) << 2) | (lo >>> 30)]! + A[(lo >>> 25) & 31]! + A[(lo >>> 20) & 31]! + A[(lo >>> 15) & 31]! + A[(lo >>> 10) & 31]! + A[(lo >>> 5) & 31]! + A[lo & 31]!
+  );
 }
 
 /** A secret token with 160 random bits, lowercase base32 (the Lucia recipe's format). */

@@ -15,7 +15,9 @@ export type ConsumerDeps = ActionDeps & { rules: RuleCache };
 /**
  * The rules' outbox consumer. For each event, every enabled rule whose trigger it fires gets one run
  * (UNIQUE(rule, event key): a replay adds nothing). Immediate runs execute right here, in the fan-out's
- * transaction, each inside its own savepoint (a run that throws is left to a job that retries it). "No
+ * transaction: handed out inline, under the fan-out's one savepoint (a run that throws undoes the whole
+ * inline fan-out, and the fan-out job does it again); in the job, each inside its own savepoint (a run
+ * that throws there is left to a rules.run job that retries it and records what went wrong). "No
  * reply" runs wait for their time as jobs, one per rule and waiting period of a conversation (five
  * unanswered messages make one follow-up, not five), and check again then whether someone answered.
  */
@@ -63,7 +65,7 @@ export function createRulesConsumer(deps: ConsumerDeps): EventConsumer {
     name: 'rules',
     wants: (type: EventType) => deps.rules.listensTo(type),
     wakes: [RULE_RUN_QUEUE],
-    handle(events: StoredEvent[]) {
+    handle(events: StoredEvent[], { inline }: { inline: boolean }) {
       const now = deps.clock.now();
       for (const e of events) {
         const data = JSON.parse(e.data) as Record<string, unknown>;
@@ -106,9 +108,13 @@ export function createRulesConsumer(deps: ConsumerDeps): EventConsumer {
           const parks = rule.actions.some((a) => a.type === 'wait');
           const run: RunRow = { id, ruleId: rule.row.id, eventKey: key, eventType: e.type, conversationId: e.conversationId, contactId: e.contactId, dealId: e.dealId, event: parks ? e.data : (brief ??= briefEvent(e.data, data)), state: 'pending', nextStep: 0, conditionsMatched: null, log: '[]', error: null, createdAt: e.at, updatedAt: e.at };
           try {
-            // The run and its row commit with the fan-out, in one savepoint: the row is written once, finished.
-            runAtomically({ run, event: data, facts });
+            // The run and its row commit with the fan-out: the row is written once, finished. Handed out inline,
+            // one savepoint covers the whole fan-out (a run that throws undoes it all, and the fan-out job
+            // comes back to it); otherwise each run has its own.
+            if (inline) runRule(deps, { run, event: data, facts });
+            else runAtomically({ run, event: data, facts });
           } catch (err) {
+            if (inline) throw err;
             // SQLite may have ended the whole transaction (disk full, I/O): nothing more may be written in it.
             if (!db.$client.inTransaction) throw err;
             // Left pending: the job runs it again and records what went wrong.

@@ -122,6 +122,31 @@ describe('automation rules', () => {
     expect((await k.runs(tag.id)).filter((r) => r.state === 'done')).toHaveLength(LOOP_LIMIT + 3);
   });
 
+  it('a run that throws undoes the inline hand-out; the fan-out job isolates it, and every rule still acts exactly once', async () => {
+    const k = await rulesSetup();
+    const reply = await k.createRule({ name: 'Auto-reply', trigger: { type: 'message_received' }, actions: [{ type: 'send_reply', text: 'Hi! We will answer shortly.' }] });
+    const tag = await k.createRule({ name: 'Tag', trigger: { type: 'message_received' }, actions: [{ type: 'add_tag', tag: 'seen' }] });
+    // The reply's send job cannot be written twice in a row (inline, then in the fan-out job), then can.
+    const enqueue = k.t.deps.jobs.enqueue.bind(k.t.deps.jobs);
+    let failures = 2;
+    k.t.deps.jobs.enqueue = (queue, payload, opts) => {
+      if (queue.startsWith('whatsapp.send') && failures-- > 0) throw new Error('disk hiccup');
+      return enqueue(queue, payload, opts);
+    };
+    await k.says('351912000032', 'Hello there');
+    const conv = k.conversationOf('351912000032');
+    // Inline, nothing of the hand-out stayed: not even the other rule's tag.
+    expect(k.tagsOf(conv.contact_id)).toEqual([]);
+    expect(await k.runs(tag.id)).toEqual([]);
+    k.pump();
+    expect(failures).toBe(-1); // it threw twice, then the rules.run job got through
+    expect((await k.runs(reply.id)).map((r) => r.state)).toEqual(['done']);
+    expect((await k.runs(tag.id)).map((r) => r.state)).toEqual(['done']);
+    expect(k.tagsOf(conv.contact_id)).toEqual(['seen']);
+    const outbound = k.t.db.$client.prepare(`SELECT text FROM messages WHERE direction = 'outbound'`).all();
+    expect(outbound).toEqual([{ text: 'Hi! We will answer shortly.' }]);
+  });
+
   it('logs a clear error and flags a rule whose team was deleted; other rules keep running', async () => {
     const k = await rulesSetup();
     const { team } = await salesTeam(k);
