@@ -19,6 +19,7 @@ import { registerWhatsAppJobs } from './whatsapp/whatsapp.jobs.js';
 import { registerConsentJobs } from './consent/consent.jobs.js';
 import { registerCampaignJobs } from './campaigns/campaigns.jobs.js';
 import { registerEventJobs } from './events/events.jobs.js';
+import { EVENT_SCHEDULES, registerEventPurge } from './events/events.purge.js';
 import { registerRules } from './rules/rules.jobs.js';
 import { registerOutboundWebhooks } from './outbound-webhooks/webhooks.consumer.js';
 import { seedBuiltInRules } from './rules/rules.defaults.js';
@@ -97,6 +98,7 @@ async function main() {
   registerCampaignJobs(deps);
   registerTemplateJobs(deps);
   registerEventJobs(deps);
+  registerEventPurge(deps);
   seedBuiltInRules(deps.db, deps.clock.now());
   const automation = registerRules(deps);
   registerOutboundWebhooks(deps);
@@ -107,7 +109,7 @@ async function main() {
   // Fresh planner statistics from the first minutes, not only at the next hourly run.
   deps.jobs.enqueueUnlessQueued('system.optimize', {});
   deps.worker.start();
-  const schedules = startSchedules([...SYSTEM_SCHEDULES, ...TEMPLATE_SCHEDULES, ...RETENTION_SCHEDULES, ...BACKUP_SCHEDULES, ...WEBHOOK_SCHEDULES, ...RULE_SCHEDULES, ...NOTIFICATION_SCHEDULES], { store: deps.jobs, logger, onEnqueued: (q) => deps.worker.notify(q) });
+  const schedules = startSchedules([...SYSTEM_SCHEDULES, ...TEMPLATE_SCHEDULES, ...RETENTION_SCHEDULES, ...BACKUP_SCHEDULES, ...WEBHOOK_SCHEDULES, ...RULE_SCHEDULES, ...NOTIFICATION_SCHEDULES, ...EVENT_SCHEDULES], { store: deps.jobs, logger, onEnqueued: (q) => deps.worker.notify(q) });
 
   const app = createApp(deps);
   const honoListener = getRequestListener(app.fetch);

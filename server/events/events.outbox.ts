@@ -86,6 +86,7 @@ export interface EventOutbox {
   fanOutInline(): boolean;
   holdFanOutJob<T>(fn: () => T): T;
   drained(): boolean;
+  readUpTo(): number;
 }
 
 /**
@@ -104,6 +105,7 @@ export function createEventOutbox(db: Db, jobs: Pick<JobStore, 'enqueueUnlessQue
     prepared(db, 'events.insert', () =>
       db.$client.prepare('INSERT INTO domain_events (type, conversation_id, contact_id, deal_id, data, at) VALUES (?, ?, ?, ?, ?, ?)'),
     );
+  const lastId = () => (prepared(db, 'events.lastId', () => db.$client.prepare('SELECT coalesce(max(id), 0) AS id FROM domain_events')).get() as { id: number }).id;
   const outbox: EventOutbox = {
     register(consumer: EventConsumer): void {
       if (consumers.some((c) => c.name === consumer.name)) throw new Error(`event consumer ${consumer.name} registered twice`);
@@ -179,10 +181,15 @@ export function createEventOutbox(db: Db, jobs: Pick<JobStore, 'enqueueUnlessQue
 
     /** Whether every consumer has read every recorded event. */
     drained(): boolean {
-      const last = prepared(db, 'events.lastId', () => db.$client.prepare('SELECT coalesce(max(id), 0) AS id FROM domain_events')).get() as { id: number };
+      return outbox.readUpTo() >= lastId();
+    },
+
+    /** The id up to which every registered consumer has read (every recorded one when none is registered). */
+    readUpTo(): number {
+      if (consumers.length === 0) return lastId();
       const read = prepared(db, 'events.cursors', () => db.$client.prepare('SELECT consumer, last_id AS lastId FROM event_cursors')).all() as { consumer: string; lastId: number }[];
       const at = new Map(read.map((r) => [r.consumer, r.lastId]));
-      return consumers.every((c) => (at.get(c.name) ?? 0) >= last.id);
+      return Math.min(...consumers.map((c) => at.get(c.name) ?? 0));
     },
 
     /**

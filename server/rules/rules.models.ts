@@ -89,6 +89,18 @@ function valueOf(field: string, f: Facts): unknown {
   return undefined;
 }
 
+// Conditions compare the same short strings (tags, statuses, the condition's own value) for every event.
+const foldedShort = new Map<string, string>();
+const foldShort = (x: string) => {
+  if (x.length > 64) return fold(x);
+  let folded = foldedShort.get(x);
+  if (folded === undefined) {
+    if (foldedShort.size >= 10_000) foldedShort.clear();
+    foldedShort.set(x, (folded = fold(x)));
+  }
+  return folded;
+};
+
 function evaluate(c: Condition, f: Facts): boolean {
   if (c.field === 'businessHours') {
     const inside = f.inBusinessHours(c.value ?? '');
@@ -97,7 +109,7 @@ function evaluate(c: Condition, f: Facts): boolean {
   const v = c.field === 'contact.tag' ? f.contact?.tags : valueOf(c.field, f);
   const want = c.value ?? '';
   const empty = v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
-  const text = (x: unknown) => fold(String(x));
+  const text = (x: unknown) => foldShort(String(x));
   switch (c.op) {
     case 'set':
       return !empty;
