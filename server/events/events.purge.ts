@@ -1,6 +1,6 @@
 import type { AppDeps } from '../deps.js';
 import type { Schedule } from '../jobs/jobs.schedules.js';
-import { purgeInBatches, type PurgeOptions, type PurgeResult } from '../lib/purge.js';
+import { purgeInBatches, registerPurgeJob, type PurgeOptions, type PurgeResult } from '../lib/purge.js';
 import { DELIVERY_KEEP_DAYS } from '../outbound-webhooks/webhooks.purge.js';
 
 export const EVENTS_PURGE_QUEUE = 'events.purge';
@@ -28,12 +28,5 @@ export async function purgeOldEvents(deps: Pick<AppDeps, 'db' | 'clock' | 'outbo
 
 /** Registers the daily purge of old outbox events. */
 export function registerEventPurge(deps: Pick<AppDeps, 'worker' | 'db' | 'clock' | 'outbox' | 'logger'>): void {
-  deps.worker.register(
-    EVENTS_PURGE_QUEUE,
-    async (_payload, ctx) => {
-      const r = await purgeOldEvents(deps, { signal: ctx.signal });
-      if (r.deleted) deps.logger.info('events: purged old outbox events', { ...r });
-    },
-    { concurrency: 1, leaseMs: 30 * 60_000 },
-  );
+  registerPurgeJob(deps, EVENTS_PURGE_QUEUE, 'old outbox events', (opts) => purgeOldEvents(deps, opts));
 }

@@ -1,4 +1,6 @@
 import type { Db } from '../../db/client.js';
+import type { Worker } from '../jobs/jobs.worker.js';
+import type { Logger } from './logger.js';
 
 export interface PurgeOptions {
   /** Rows per write transaction: small, so the one write lock is never held for long. */
@@ -34,4 +36,19 @@ export async function purgeInBatches(db: Db, table: string, where: string, param
     if (n < batchSize) return { deleted, interrupted: false };
     await (opts.pause ?? nextTurn)();
   }
+}
+
+/**
+ * Registers a daily purge as a job: one run at a time, a lease long enough for a first run over years of
+ * rows, stopped between batches at shutdown, and one log line saying what went.
+ */
+export function registerPurgeJob(deps: { worker: Pick<Worker, 'register'>; logger: Logger }, queue: string, what: string, purge: (opts: PurgeOptions) => Promise<PurgeResult>): void {
+  deps.worker.register(
+    queue,
+    async (_payload, ctx) => {
+      const r = await purge({ signal: ctx.signal });
+      if (r.deleted) deps.logger.info(`purged ${what}`, { queue, ...r });
+    },
+    { concurrency: 1, leaseMs: 30 * 60_000 },
+  );
 }

@@ -1,5 +1,6 @@
 import type { AppDeps } from '../deps.js';
 import type { Schedule } from '../jobs/jobs.schedules.js';
+import { registerPurgeJob } from '../lib/purge.js';
 import { purgeOldNotifications } from './notifications.usecases.js';
 
 export const NOTIFICATIONS_PURGE_QUEUE = 'notifications.purge';
@@ -9,12 +10,5 @@ export const NOTIFICATION_SCHEDULES: readonly Schedule[] = [{ name: 'notificatio
 
 /** Registers the daily purge of old notifications (batches of 500, yielding between them). */
 export function registerNotificationJobs(deps: Pick<AppDeps, 'worker' | 'db' | 'clock' | 'logger'>): void {
-  deps.worker.register(
-    NOTIFICATIONS_PURGE_QUEUE,
-    async (_payload, ctx) => {
-      const r = await purgeOldNotifications(deps, { signal: ctx.signal });
-      if (r.deleted) deps.logger.info('notifications: purged old ones', { ...r });
-    },
-    { concurrency: 1, leaseMs: 10 * 60_000 },
-  );
+  registerPurgeJob(deps, NOTIFICATIONS_PURGE_QUEUE, 'old notifications', (opts) => purgeOldNotifications(deps, opts));
 }

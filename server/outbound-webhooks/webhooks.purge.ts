@@ -1,6 +1,6 @@
 import type { AppDeps } from '../deps.js';
 import type { Schedule } from '../jobs/jobs.schedules.js';
-import { purgeInBatches, type PurgeOptions, type PurgeResult } from '../lib/purge.js';
+import { purgeInBatches, registerPurgeJob, type PurgeOptions, type PurgeResult } from '../lib/purge.js';
 
 export const WEBHOOKS_PURGE_QUEUE = 'webhooks.purge-deliveries';
 /** Finished deliveries (delivered, or given up after 24 h) are kept this long for the delivery log. */
@@ -28,12 +28,5 @@ export async function purgeOldDeliveries(deps: Pick<AppDeps, 'db' | 'clock'>, op
 
 /** Registers the daily purge of the delivery log. */
 export function registerWebhookPurge(deps: Pick<AppDeps, 'worker' | 'db' | 'clock' | 'logger'>): void {
-  deps.worker.register(
-    WEBHOOKS_PURGE_QUEUE,
-    async (_payload, ctx) => {
-      const r = await purgeOldDeliveries(deps, { signal: ctx.signal });
-      if (r.deleted) deps.logger.info('webhooks: purged old deliveries', { ...r });
-    },
-    { concurrency: 1, leaseMs: 30 * 60_000 },
-  );
+  registerPurgeJob(deps, WEBHOOKS_PURGE_QUEUE, 'old webhook deliveries', (opts) => purgeOldDeliveries(deps, opts));
 }

@@ -1,6 +1,6 @@
 import type { AppDeps } from '../deps.js';
 import type { Schedule } from '../jobs/jobs.schedules.js';
-import { purgeInBatches, type PurgeOptions, type PurgeResult } from '../lib/purge.js';
+import { purgeInBatches, registerPurgeJob, type PurgeOptions, type PurgeResult } from '../lib/purge.js';
 
 export const RULES_PURGE_QUEUE = 'rules.purge-runs';
 /** Finished runs are kept this long for the run log… */
@@ -39,12 +39,5 @@ export async function purgeOldRuleRuns(deps: Pick<AppDeps, 'db' | 'clock'>, opts
 
 /** Registers the daily purge of the run log. */
 export function registerRulePurge(deps: Pick<AppDeps, 'worker' | 'db' | 'clock' | 'logger'>): void {
-  deps.worker.register(
-    RULES_PURGE_QUEUE,
-    async (_payload, ctx) => {
-      const r = await purgeOldRuleRuns(deps, { signal: ctx.signal });
-      if (r.deleted) deps.logger.info('rules: purged old runs', { ...r });
-    },
-    { concurrency: 1, leaseMs: 30 * 60_000 },
-  );
+  registerPurgeJob(deps, RULES_PURGE_QUEUE, 'old rule runs', (opts) => purgeOldRuleRuns(deps, opts));
 }
