@@ -91,6 +91,8 @@ export interface StatusInput {
   timestamp: number;
   errors: { code: number | null; title: string | null; message: string | null; details: string | null }[];
   pricing: unknown;
+  /** The message Parley tagged this send with (`biz_opaque_callback_data`), if any. */
+  taggedMessageId?: string | null;
 }
 
 /**
@@ -114,7 +116,23 @@ export function recordStatus(db: Db, s: StatusInput, now: number): MessageRow | 
     .run();
   if (inserted.changes === 0) return null;
   const msg = getMessageByWaId(db, s.channelId, s.waMessageId);
-  return msg ? applyStatus(db, msg, s, now) : null;
+  if (msg) return applyStatus(db, msg, s, now);
+  return s.taggedMessageId ? adoptSend(db, s.taggedMessageId, s.channelId, s.waMessageId, now) : null;
+}
+
+/**
+ * A status for a wamid Parley never heard of, tagged with one of its messages: the send's answer was
+ * lost (a timeout after Meta accepted it), and this is the proof it went out. The message takes the
+ * wamid and every status logged for it; its send job, at its next run, finds it sent and does not send
+ * it again. A message already marked failed for want of an answer is put right too.
+ */
+function adoptSend(db: Db, messageId: string, channelId: string, waMessageId: string, now: number): MessageRow | null {
+  const msg = getMessage(db, messageId);
+  if (!msg || msg.direction !== 'outbound' || msg.channelId !== channelId || msg.waMessageId) return null;
+  const patch: Partial<MessageRow> = { waMessageId, updatedAt: now };
+  if (msg.status === 'failed') Object.assign(patch, { status: 'sending', errorCode: null, errorTitle: null, errorDetails: null });
+  updateMessage(db, msg.id, patch);
+  return applyLoggedStatuses(db, { ...msg, ...patch }, now);
 }
 
 function applyStatus(db: Db, msg: MessageRow, s: Pick<StatusInput, 'status' | 'errors' | 'pricing'>, now: number): MessageRow | null {

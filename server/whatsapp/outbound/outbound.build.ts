@@ -7,11 +7,23 @@ export interface BuildContext {
   replyToWaId: string | null;
   waMediaId: string | null;
   reactionTargetWaId: string | null;
+  /** Echoed by Meta in this message's status webhooks (`biz_opaque_callback_data`): see `sendTag`. */
+  tag?: string;
 }
+
+/**
+ * The tag a send carries for its status webhooks: Parley's own message id. When a send's answer is lost
+ * (a timeout after Meta accepted it), the first status webhook still names the message and brings its
+ * wamid, so the message is not sent a second time.
+ */
+export const sendTag = (messageId: string) => `parley:${messageId}`;
+/** The message id in a status webhook's `biz_opaque_callback_data`, when Parley put it there. */
+export const messageIdOfTag = (data: string | null) => (data && /^parley:msg_[a-z2-7]{16}$/.test(data) ? data.slice(7) : null);
 
 /** The Graph API `/messages` body for a stored outbound message (pure; CLOUD-API §3.1). */
 export function buildGraphMessage(body: MessageBody, ctx: BuildContext): Record<string, unknown> {
   const base: Record<string, unknown> = { messaging_product: 'whatsapp', recipient_type: 'individual', ...ctx.recipient, type: body.type };
+  if (ctx.tag) base.biz_opaque_callback_data = ctx.tag;
   if (ctx.replyToWaId && body.type !== 'reaction') base.context = { message_id: ctx.replyToWaId };
   switch (body.type) {
     case 'text':

@@ -12,7 +12,7 @@ import { eq } from 'drizzle-orm';
 import type { GraphClient } from '../graph/graph.client.js';
 import { classifyGraphError, explainGraphError, GraphError, GraphNetworkError } from '../graph/graph.errors.js';
 import { CAMPAIGN_HALT_CODES, campaignOfMessage, campaignSendBlocker, haltCampaign } from '../../campaigns/campaigns.sends.js';
-import { buildGraphMessage } from './outbound.build.js';
+import { buildGraphMessage, sendTag } from './outbound.build.js';
 import { PAIR_BURST, PAIR_RATE_PER_SECOND, type createTokenBuckets } from './rate-limit.js';
 import type { MessageBody } from './outbound.schemas.js';
 import type { AppMetrics } from '../../metrics/metrics.catalog.js';
@@ -78,6 +78,7 @@ export async function sendMessageJob(deps: SendJobDeps, payload: { messageId: st
     replyToWaId: msg.replyToWaId,
     waMediaId,
     reactionTargetWaId: (content.reactionTargetWaId as string | undefined) ?? null,
+    tag: sendTag(msg.id),
   });
   if (msg.status === 'queued') updateMessage(db, msg.id, { status: 'sending', updatedAt: clock.now() });
 
@@ -103,7 +104,10 @@ export async function sendMessageJob(deps: SendJobDeps, payload: { messageId: st
     ctx.logger.warn('send failed, will retry', { messageId: msg.id, code, retry });
     deps.metrics?.sendRetries.inc();
     updateMessage(db, msg.id, { status: 'queued', updatedAt: clock.now() });
-    throw delayMs ? new RetryAfterError(delayMs, `${code ?? ''} ${title}`.trim()) : err;
+    // No answer: Meta may have accepted it. Its status webhook names the message (`sendTag`) and marks it
+    // sent, which ends this job at its next run; the retry waits long enough for that webhook to come.
+    const wait = outcomeUnknown(err) ? Math.max(delayMs ?? 0, UNCERTAIN_RETRY_MS) : delayMs;
+    throw wait ? new RetryAfterError(wait, `${code ?? ''} ${title}`.trim()) : err;
   }
 
   // Recorded with the job's completion: one commit for all the sends finishing together.
@@ -123,6 +127,9 @@ export async function sendMessageJob(deps: SendJobDeps, payload: { messageId: st
     },
   );
 }
+
+/** How long a send whose outcome is unknown waits before it is made again (Meta's `sent` webhook comes in seconds). */
+export const UNCERTAIN_RETRY_MS = 30_000;
 
 /**
  * Whether Meta may have accepted a send that threw: the request went out and no answer came back (a

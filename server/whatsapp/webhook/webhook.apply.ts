@@ -19,6 +19,7 @@ import type { LiveEvent } from '../../lib/event-bus.js';
 import type { EventOutbox } from '../../events/events.outbox.js';
 import { newId } from '../../lib/ids.js';
 import type { InboundMessageEvent, StatusEvent, WebhookEvent } from './webhook.events.js';
+import { messageIdOfTag } from '../outbound/outbound.build.js';
 
 export const MEDIA_DOWNLOAD_QUEUE = 'media.download';
 const MEDIA_TYPES = new Set(['image', 'audio', 'video', 'document', 'sticker']);
@@ -213,7 +214,7 @@ function editMessage(db: Db, original: MessageRow, ev: InboundMessageEvent, now:
 function applyStatusEvent(ctx: ApplyContext, channel: Channel, ev: StatusEvent, result: ApplyResult) {
   const changed = recordStatus(
     ctx.db,
-    { channelId: channel.id, waMessageId: ev.waMessageId, status: ev.status, timestamp: ev.timestamp, errors: ev.errors, pricing: ev.pricing },
+    { channelId: channel.id, waMessageId: ev.waMessageId, status: ev.status, timestamp: ev.timestamp, errors: ev.errors, pricing: ev.pricing, taggedMessageId: messageIdOfTag(ev.bizOpaqueCallbackData) },
     ctx.now,
   );
   if (changed) {
