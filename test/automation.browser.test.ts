@@ -47,18 +47,30 @@ describe.skipIf(!hasBrowser)('automation in a real browser (sandbox)', () => {
     const ruleId = /\/automation\/(rule_[^/?#]+)/.exec(page.url())![1]!;
     const rule = (await (await api(`/rules/${ruleId}`)).json()).data;
     expect(rule).toMatchObject({ enabled: true, trigger: { type: 'keyword', keywords: [`price${vp.n}`] } });
-    expect(rule.actions).toEqual([{ type: 'add_tag', tag: 'lead' }, expect.objectContaining({ type: 'assign', mode: 'round_robin', teamId: sales.id })]);
+    // The issue's rule in one: only new leads; tag, round robin; 30 minutes unanswered → a task for a manager.
+    expect(rule.conditions).toEqual({ match: 'all', items: [{ field: 'contact.tag', op: 'neq', value: 'lead' }] });
+    expect(rule.actions).toEqual([
+      { type: 'add_tag', tag: 'lead' },
+      expect.objectContaining({ type: 'assign', mode: 'round_robin', teamId: sales.id }),
+      { type: 'wait', minutes: 30, stopIfAnswered: true },
+      expect.objectContaining({ type: 'create_task', assignee: 'user' }),
+    ]);
 
     // A new lead asks about the price, twice; another customer just says hello.
     const lead = `+35191200${vp.n}001`;
     for (const text of [`What is the PRICE${vp.n}?`, `price${vp.n} please`]) expect((await api('/sandbox/inbound', { from: lead, name: `Lead ${vp.name}`, text })).status()).toBe(202);
     expect((await api('/sandbox/inbound', { from: `+35191200${vp.n}002`, name: `Hello ${vp.name}`, text: 'Hello!' })).status()).toBe(202);
 
-    // The run log shows the runs (one per matching message), each tag once; the contact is a lead, assigned.
+    // The run log shows a run per matching message: the first acts and waits its 30 minutes, the second finds
+    // a lead already (once per lead); the contact is a lead, assigned.
     await expect.poll(async () => ((await (await api(`/rules/${ruleId}/runs`)).json()).data as unknown[]).length, { timeout: 15_000 }).toBe(2);
     const runs = (await (await api(`/rules/${ruleId}/runs`)).json()).data as { state: string; steps: { action: string; status: string }[] }[];
-    expect(runs.every((r) => r.state === 'done')).toBe(true);
-    expect(runs.flatMap((r) => r.steps.filter((s) => s.action === 'add_tag').map((s) => s.status)).sort()).toEqual(['done', 'skipped']);
+    expect(runs.map((r) => r.state).sort()).toEqual(['skipped', 'waiting']);
+    expect(runs.find((r) => r.state === 'waiting')!.steps.map((s) => [s.action, s.status])).toEqual([
+      ['add_tag', 'done'],
+      ['assign', 'done'],
+      ['wait', 'done'],
+    ]);
     const contact = (await (await api(`/contacts?phone=${encodeURIComponent(lead)}`)).json()).data[0];
     expect(contact.tags).toEqual(['lead']);
     const conv = (await (await api(`/conversations?contactId=${contact.id}`)).json()).data[0];

@@ -59,6 +59,10 @@ describe.skipIf(!hasBrowser)('the inbox in a real browser (sandbox)', () => {
     // Assign to me, then add an internal note.
     await page.getByRole('button', { name: 'Assign to me' }).click();
     await page.getByRole('button', { name: 'Assign to me' }).waitFor({ state: 'detached' });
+    // Opened afresh, the assignee list (loaded after the thread) still names who has it, not "Unassigned".
+    await page.reload();
+    await page.locator('[data-testid=message]', { hasText: 'Do you ship to Lisbon?' }).waitFor();
+    await expect.poll(() => page.getByLabel('Assignee', { exact: true }).locator('option:checked').textContent()).toBe('Demo Owner');
     await page.getByRole('tab', { name: 'Internal note' }).click();
     await page.getByLabel('Note', { exact: true }).fill('VIP: ships weekly to Portugal.');
     await page.getByRole('button', { name: 'Add note' }).click();

@@ -58,6 +58,15 @@ function finish(db: Db, run: RunRow & { fresh?: boolean }, patch: Outcome, now: 
   ).run({ id: run.id, now, state: patch.state ?? null, nextStep: patch.nextStep ?? null, matched, log: patch.log ?? null, error: patch.error ?? null });
 }
 
+/** Why a wait that stops when answered ends the run: the business replied or resolved the chat since `since`. */
+function answeredSince(db: Db, conversationId: string | null, since: number): string | null {
+  const conversation = conversationId ? getConversation(db, conversationId) : undefined;
+  if (!conversation) return null;
+  if ((conversation.lastOutboundAt ?? 0) > since) return 'answered during the wait';
+  if (conversation.status === 'resolved') return 'resolved during the wait';
+  return null;
+}
+
 /** A run the fan-out starts in memory: its row is written once, when it ends (see `finish`). */
 export interface FreshRun {
   run: RunRow;
@@ -121,7 +130,13 @@ export function runRule(deps: ActionDeps & { rules: RuleCache }, payload: { runI
     const at = clock.now();
     if (action.type === 'wait') {
       if (run.state === 'waiting') {
-        run.state = 'pending'; // this is the job that continues after the wait
+        // This is the job that continues after the wait; the run parked at `updatedAt`.
+        const stop = action.stopIfAnswered ? answeredSince(db, run.conversationId, run.updatedAt) : null;
+        if (stop) {
+          entry('wait', { status: 'done', detail: stop }, at);
+          return finish(db, run, { state: 'cancelled', nextStep: i + 1, log: JSON.stringify(log), error: stop }, at);
+        }
+        run.state = 'pending';
         continue;
       }
       // Park: the next run of this job continues after the wait.

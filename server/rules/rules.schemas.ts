@@ -91,7 +91,8 @@ export const actionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call_webhook'), url: z.url({ protocol: /^https?$/ }) }),
   z.object({ type: z.literal('set_deal_stage'), stageId: id }),
   z.object({ type: z.literal('create_deal'), pipelineId: id, stageId: id, title: z.string().trim().min(1).max(200) }),
-  z.object({ type: z.literal('wait'), minutes: z.number().int().min(1).max(60 * 24 * 30) }),
+  // stopIfAnswered: the run ends at the end of the wait if the business replied (or resolved the chat) meanwhile.
+  z.object({ type: z.literal('wait'), minutes: z.number().int().min(1).max(60 * 24 * 30), stopIfAnswered: z.boolean().optional() }),
 ]);
 export type Action = z.infer<typeof actionSchema>;
 

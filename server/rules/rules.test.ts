@@ -55,6 +55,42 @@ describe('automation rules', () => {
     ]);
   });
 
+  it('the same as ONE rule: only new leads, tag, round robin, a wait that stops when answered, then the task — once per lead', async () => {
+    const k = await rulesSetup();
+    const { team, manager } = await salesTeam(k);
+    const rule = await k.createRule({
+      name: 'Lead router',
+      trigger: { type: 'keyword', keywords: ['price'] },
+      conditions: { match: 'all', items: [{ field: 'contact.tag', op: 'neq', value: 'lead' }] },
+      actions: [
+        { type: 'add_tag', tag: 'lead' },
+        { type: 'assign', mode: 'round_robin', teamId: team.id },
+        { type: 'wait', minutes: 30, stopIfAnswered: true },
+        { type: 'create_task', title: 'New lead waiting', assignee: 'user', userId: manager.id },
+      ],
+    });
+    await k.says('351912000041', 'What is the price?');
+    await k.says('351912000042', 'price please');
+    k.pump();
+    k.t.clock.advance(5 * MIN);
+    await k.says('351912000041', 'Hello? The PRICE?'); // the same lead again: not new any more
+    const b = k.conversationOf('351912000042');
+    k.t.clock.advance(5 * MIN);
+    expect((await k.api(`/conversations/${b.id}/messages`, { body: { type: 'text', text: 'It is 120 €.' } })).status).toBe(202);
+    k.t.clock.advance(21 * MIN);
+    k.pump();
+    const a = k.conversationOf('351912000041');
+    expect(k.t.db.$client.prepare(`SELECT title, assignee_id AS assigneeId, conversation_id AS conversationId FROM tasks`).all()).toEqual([{ title: 'New lead waiting', assigneeId: manager.id, conversationId: a.id }]);
+    const runs = await k.runs(rule.id);
+    const byConversation = (id: string) => runs.filter((r) => r.conversationId === id).map((r) => [r.state, r.error]);
+    expect(byConversation(a.id).sort()).toEqual([['done', null], ['skipped', 'conditions not met']]);
+    expect(byConversation(b.id)).toEqual([['cancelled', 'answered during the wait']]);
+    const doneRun = runs.find((r) => r.state === 'done')!;
+    expect(doneRun.steps.map((s) => s.action)).toEqual(['add_tag', 'assign', 'wait', 'create_task']);
+    // The option is optional: a plain wait still saves.
+    expect((await k.api(`/rules/${rule.id}`, { method: 'PATCH', body: { actions: [{ type: 'wait', minutes: 30 }, { type: 'add_note', text: 'after' }] } })).status).toBe(200);
+  });
+
   it("checks each rule's conditions after the rules before it acted on the same message", async () => {
     const k = await rulesSetup();
     const first = await k.createRule({ name: 'Mark', trigger: { type: 'message_received' }, conditions: { match: 'all', items: [{ field: 'contact.tag', op: 'neq', value: 'seen' }] }, actions: [{ type: 'add_tag', tag: 'seen' }] });

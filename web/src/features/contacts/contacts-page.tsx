@@ -124,7 +124,8 @@ function ContactsBody(props: { me: Me }) {
                   <A href={`/contacts/${c.id}`} class="contact-name">
                     {contactLabel(c)}
                   </A>
-                  <span class="contact-phone">{c.phone ?? ''}</span>
+                  {/* No phone: a WhatsApp number that is not a valid phone number still reaches them. */}
+                  <span class="contact-phone">{c.phone ?? (c.waId ? `+${c.waId}` : '')}</span>
                   <span class="contact-company muted">{c.company ?? ''}</span>
                   <span class="contact-tags">
                     <For each={c.tags}>

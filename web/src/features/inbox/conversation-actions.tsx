@@ -30,14 +30,32 @@ export function ConversationActions(props: { conversation: Conversation; meId: s
           Assign to me
         </button>
       </Show>
-      <select aria-label="Assignee" value={props.conversation.assigneeId ?? ''} onChange={(e) => act({ assigneeId: e.currentTarget.value || null })}>
-        <option value="">Unassigned</option>
-        <For each={team.state === 'ready' ? team() : []}>{(u) => <option value={u.id}>{u.name}</option>}</For>
+      {/* `selected` on each option, not `value` on the select: the people load after the select renders,
+          and a value set before its option exists is dropped (an assigned chat showed "Unassigned"). */}
+      <select aria-label="Assignee" onChange={(e) => act({ assigneeId: e.currentTarget.value || null })}>
+        <option value="" selected={!props.conversation.assigneeId}>
+          Unassigned
+        </option>
+        <For each={team.state === 'ready' ? team() : []}>
+          {(u) => (
+            <option value={u.id} selected={u.id === props.conversation.assigneeId}>
+              {u.name}
+            </option>
+          )}
+        </For>
       </select>
       <Show when={(teams() ?? []).length}>
-        <select aria-label="Team" value={props.conversation.teamId ?? ''} onChange={(e) => act({ teamId: e.currentTarget.value || null })}>
-          <option value="">No team</option>
-          <For each={teams() ?? []}>{(t) => <option value={t.id}>{t.name}</option>}</For>
+        <select aria-label="Team" onChange={(e) => act({ teamId: e.currentTarget.value || null })}>
+          <option value="" selected={!props.conversation.teamId}>
+            No team
+          </option>
+          <For each={teams() ?? []}>
+            {(t) => (
+              <option value={t.id} selected={t.id === props.conversation.teamId}>
+                {t.name}
+              </option>
+            )}
+          </For>
         </select>
       </Show>
       <select aria-label="Priority" value={props.conversation.priority ?? 'normal'} onChange={(e) => act({ priority: e.currentTarget.value })}>

@@ -147,6 +147,10 @@ export function Thread(props: { id: string; meId: string; tick: number; now: num
       <Show when={conv()?.contact}>
         {(contact) => (
           <div class={`contact-column ${showContact() ? 'open' : ''}`}>
+            {/* Below 1200 px the panel is a drawer over the thread that covers the name that opened it. */}
+            <button type="button" class="contact-close" onClick={() => setShowContact(false)} aria-label="Close contact details">
+              ✕ Close
+            </button>
             <ContactPanel contact={contact()} conversationId={props.id} onChange={refresh} />
           </div>
         )}

@@ -262,7 +262,13 @@ function StepFields(props: { step: ActionDraft; n: number; lookups: RuleLookups;
             Minutes
             <input aria-label={label('minutes')} type="number" inputMode="numeric" min="1" max="43200" value={s().minutes} onInput={(e) => props.onChange({ minutes: e.currentTarget.value })} />
           </label>
-          <p class="muted small">The actions after this one run once the wait is over.</p>
+          <label class="check">
+            <input type="checkbox" aria-label={label('stop if answered')} checked={s().stopIfAnswered} onChange={(e) => props.onChange({ stopIfAnswered: e.currentTarget.checked })} />
+            Stop here if we reply to the customer or resolve the chat during the wait
+          </label>
+          <p class="muted small">
+            The actions after this one run once the wait is over{s().stopIfAnswered ? ', unless someone answered meanwhile' : ', even if someone answered meanwhile'}.
+          </p>
         </Match>
       </Switch>
     </div>

@@ -103,7 +103,7 @@ function RuleBody() {
             <Show when={r().id} keyed>
               {(_id) => <RuleEditor rule={r()} lookups={lookups} onSaved={changed} />}
             </Show>
-            <RunLog ruleId={r().id} tick={tick()} />
+            <RunLog ruleId={r().id} tick={tick()} names={lookups.names()} />
           </>
         )}
       </Show>

@@ -7,7 +7,7 @@ import { ToneBadge } from '../../ui/tone-badge';
 import { CampaignsTabs } from '../campaigns/campaigns-tabs';
 import { fetchRules, updateRule, type Rule } from './rules.api';
 import { createRuleLookups } from './rules.lookups';
-import { agoText, EXAMPLES, ruleSummary } from './rules.models';
+import { agoText, conditionText, EXAMPLES, ruleSummary } from './rules.models';
 import '../../ui/crm.css';
 import '../templates/templates.css';
 import './rules.css';
@@ -80,6 +80,13 @@ function RulesBody() {
                   </p>
                 </Show>
                 <p class="rule-when">{summary().when}</p>
+                {/* Two rules with the same trigger differ only here: the list must say it. */}
+                <Show when={r.conditions?.items.length}>
+                  <p class="small rule-then">
+                    <span class="muted">Only if: </span>
+                    {r.conditions!.items.map((c) => conditionText(c, lookups.names(), lookups.fields())).join(r.conditions!.match === 'any' ? ' or ' : ' and ')}
+                  </p>
+                </Show>
                 <Show when={summary().then}>
                   <p class="small rule-then">
                     <span class="muted">Then: </span>

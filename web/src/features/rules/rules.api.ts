@@ -64,7 +64,7 @@ export type Action =
   | { type: 'call_webhook'; url: string }
   | { type: 'set_deal_stage'; stageId: string }
   | { type: 'create_deal'; pipelineId: string; stageId: string; title: string }
-  | { type: 'wait'; minutes: number };
+  | { type: 'wait'; minutes: number; stopIfAnswered?: boolean };
 export type ActionType = Action['type'];
 
 /** Which conversations a rule looks at (everything when empty). */

@@ -41,6 +41,8 @@ export interface ActionDraft {
   stageId: string;
   pipelineId: string;
   minutes: string;
+  /** A wait: the run stops there if the business replied (or resolved the chat) meanwhile. */
+  stopIfAnswered: boolean;
 }
 
 export interface RuleDraft {
@@ -55,9 +57,9 @@ export interface RuleDraft {
 
 const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 
-/** A fresh step of the given type (a round robin, a 30-minute wait and an open status unless changed). */
+/** A fresh step of the given type (a round robin, a 30-minute wait that stops when answered, an open status unless changed). */
 export function emptyAction(type: ActionType): ActionDraft {
-  return { type, tag: '', mode: 'round_robin', userId: '', teamId: '', status: 'open', priority: 'urgent', title: '', dueInMinutes: '', assignee: 'conversation_assignee', text: '', templateId: '', url: '', stageId: '', pipelineId: '', minutes: type === 'wait' ? '30' : '' };
+  return { type, tag: '', mode: 'round_robin', userId: '', teamId: '', status: 'open', priority: 'urgent', title: '', dueInMinutes: '', assignee: 'conversation_assignee', text: '', templateId: '', url: '', stageId: '', pipelineId: '', minutes: type === 'wait' ? '30' : '', stopIfAnswered: type === 'wait' };
 }
 
 /** The form's row for a stored action. */
@@ -71,6 +73,7 @@ export function actionDraft(a: Action): ActionDraft {
     ...('status' in a && { status: a.status }),
     ...('priority' in a && { priority: a.priority }),
     ...('assignee' in a && { assignee: a.assignee }),
+    ...(a.type === 'wait' && { stopIfAnswered: a.stopIfAnswered === true }),
   };
 }
 
@@ -191,7 +194,7 @@ export function actionInput(d: ActionDraft): Action {
     case 'create_deal':
       return { type: 'create_deal', pipelineId: d.pipelineId, stageId: d.stageId, title: d.title.trim() };
     case 'wait':
-      return { type: 'wait', minutes: wholeMinutes(d.minutes) ?? 0 };
+      return { type: 'wait', minutes: wholeMinutes(d.minutes) ?? 0, ...(d.stopIfAnswered && { stopIfAnswered: true }) };
   }
 }
 

@@ -28,6 +28,7 @@ import {
   ruleSummary,
   runStateBadge,
   stepBadge,
+  stepDetailText,
   triggerInput,
   triggerText,
   validateRule,
@@ -271,18 +272,24 @@ describe('rules models: validation', () => {
 });
 
 describe('rules models: examples', () => {
-  it('fills the lead router: keyword “price”, tag lead, round robin in the chosen team', () => {
-    const d = EXAMPLES.find((e) => e.id === 'lead-router')!.draft({ teamId: 'tm_sales', timezone: 'Europe/Lisbon' });
+  it('fills the lead router: a new lead says “price” → tag, round robin in the team, 30 min unanswered → task for the manager', () => {
+    const d = EXAMPLES.find((e) => e.id === 'lead-router')!.draft({ teamId: 'tm_sales', managerId: 'usr_ana', timezone: 'Europe/Lisbon' });
     expect(ruleInput(d)).toEqual({
       name: 'Lead router',
       trigger: { type: 'keyword', keywords: ['price'] },
-      conditions: { match: 'all', items: [] },
+      conditions: { match: 'all', items: [{ field: 'contact.tag', op: 'neq', value: 'lead' }] },
       actions: [
         { type: 'add_tag', tag: 'lead' },
         { type: 'assign', mode: 'round_robin', teamId: 'tm_sales' },
+        { type: 'wait', minutes: 30, stopIfAnswered: true },
+        { type: 'create_task', title: 'New lead waiting 30 min for an answer', dueInMinutes: 15, assignee: 'user', userId: 'usr_ana' },
       ],
       scope: {},
     });
+    // Read back from the stored rule, the wait keeps its choice.
+    expect(actionDraft({ type: 'wait', minutes: 30, stopIfAnswered: true }).stopIfAnswered).toBe(true);
+    expect(actionDraft({ type: 'wait', minutes: 30 }).stopIfAnswered).toBe(false);
+    expect(actionText({ type: 'wait', minutes: 30, stopIfAnswered: true }, {})).toBe('Wait 30 min; stop if we reply or resolve the chat meanwhile');
     expect(validateRule(d)).toEqual([]);
     // Without teams the form says what is missing instead of saving a broken rule.
     expect(validateRule(EXAMPLES[0]!.draft({}))).toEqual(['Step 2 (Assign the conversation): round robin needs a team.']);
@@ -312,6 +319,15 @@ describe('rules models: run log', () => {
     expect(conditionsResult({ conditionsMatched: true, state: 'done' }).label).toBe('Conditions met');
     expect(conditionsResult({ conditionsMatched: null, state: 'pending' }).label).toBe('Not checked yet');
     expect([eventLabel('message.received'), eventLabel('deal.stage_changed'), eventLabel('campaign.started')]).toEqual(['Message received', 'Deal stage changed', 'Campaign started']);
+  });
+  it('names the people and teams in a step detail and leaves out bare ids', () => {
+    const names = { users: new Map([['usr_beffmyrrkru243xx', 'Ana']]), teams: new Map([['team_2ejogqbt6m6qes55', 'Sales']]) };
+    expect(stepDetailText('assigned to usr_beffmyrrkru243xx', names)).toBe('assigned to Ana');
+    expect(stepDetailText('team team_2ejogqbt6m6qes55, nobody available', names)).toBe('team Sales, nobody available');
+    expect(stepDetailText('usr_beffmyrrkru243xx', names)).toBe('Ana');
+    expect(stepDetailText('task_oufk5mxqwrs6evtz', names)).toBe('');
+    expect(stepDetailText('teammate usr_zzzzzzzzzzzzzzzz no longer exists or is disabled', names)).toBe('teammate usr_zzzzzzzzzzzzzzzz no longer exists or is disabled');
+    expect([stepDetailText('lead', names), stepDetailText('30 min', names), stepDetailText(null, names)]).toEqual(['lead', '30 min', '']);
   });
   it('says how long ago', () => {
     const now = Date.parse('2026-03-02T12:00:00.000Z');

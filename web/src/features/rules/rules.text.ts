@@ -372,7 +372,7 @@ export function actionText(a: Action, names: Names = {}): string {
     case 'create_deal':
       return `Create the deal ${quote(a.title)} in ${nameOf(names.pipelines, a.pipelineId)} › ${nameOf(names.stages, a.stageId)}`;
     case 'wait':
-      return `Wait ${minutesText(a.minutes)}`;
+      return a.stopIfAnswered ? `Wait ${minutesText(a.minutes)}; stop if we reply or resolve the chat meanwhile` : `Wait ${minutesText(a.minutes)}`;
     default:
       return actionLabel((a as { type: string }).type);
   }

@@ -150,14 +150,21 @@ export const EXAMPLES: RuleExample[] = [
   {
     id: 'lead-router',
     label: 'Lead router',
-    description: 'A message mentions “price”: tag the contact as a lead and hand the chat to the next person in a team.',
+    description: 'A new lead mentions “price”: tag them, hand the chat to the next person in a team, and if nobody answers within 30 minutes, a task for a manager. Once per lead.',
     draft: (ctx) => {
       const base = ruleDraft(null, ctx.timezone);
       return {
         ...base,
         name: 'Lead router',
         trigger: { ...base.trigger, type: 'keyword', keywords: 'price' },
-        actions: [act('add_tag', { tag: 'lead' }), act('assign', { mode: 'round_robin', teamId: ctx.teamId ?? '' })],
+        // "New": not tagged a lead yet — the rule's own first step tags them, so it runs once per lead.
+        conditions: [{ field: 'contact.tag', op: 'neq', value: 'lead' }],
+        actions: [
+          act('add_tag', { tag: 'lead' }),
+          act('assign', { mode: 'round_robin', teamId: ctx.teamId ?? '' }),
+          act('wait', { minutes: '30', stopIfAnswered: true }),
+          act('create_task', { title: 'New lead waiting 30 min for an answer', dueInMinutes: '15', assignee: ctx.managerId ? 'user' : 'conversation_assignee', userId: ctx.managerId ?? '' }),
+        ],
       };
     },
   },
@@ -193,6 +200,18 @@ export const runStateBadge = (s: RunState | string): Badge => RUN_STATES[s as Ru
 const STEP_TONES: Record<string, Badge['tone']> = { done: 'ok', skipped: 'warn', failed: 'bad' };
 /** A step's outcome as a chip ("Done" green, "Skipped" amber, "Failed" red). */
 export const stepBadge = (status: string): Badge => ({ label: capital(status), tone: STEP_TONES[status] ?? 'neutral' });
+
+/**
+ * A step's detail for people: ids of teammates, teams, stages… become their names ("assigned to usr_…" →
+ * "assigned to Ana"); a detail that is only an id nobody can read (the task or message created) is left out.
+ */
+export function stepDetailText(detail: string | null, names: Names): string {
+  if (!detail) return '';
+  const maps = [names.users, names.teams, names.stages, names.pipelines, names.templates, names.channels];
+  const ID = /\b[a-z]+_[a-z2-7]{16}\b/g;
+  if (detail.trim().replace(ID, '') === '' && !maps.some((m) => m?.has(detail.trim()))) return '';
+  return detail.replace(ID, (id) => maps.map((m) => m?.get(id)).find((n) => n !== undefined) ?? id);
+}
 
 /** Whether the run's conditions held, in words. */
 export function conditionsResult(r: Pick<Run, 'conditionsMatched' | 'state'>): { label: string; tone: Badge['tone'] } {

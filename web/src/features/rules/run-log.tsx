@@ -4,15 +4,19 @@ import { createAction, errorMessage } from '../../ui/action';
 import { ErrorLine } from '../../ui/error-line';
 import { ToneBadge } from '../../ui/tone-badge';
 import { fetchRuns, type Run } from './rules.api';
-import { actionLabel, conditionsResult, eventLabel, runStateBadge, stepBadge } from './rules.models';
+import { actionLabel, conditionsResult, eventLabel, runStateBadge, stepBadge, stepDetailText, type Names } from './rules.models';
 
 const time = (iso: string) => new Date(iso).toLocaleString([], { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/** A step's chip: a run still waiting on its last step shows that wait as "Waiting", not "Done". */
+const stepChip = (r: Run, s: Run['steps'][number], i: number) => (s.action === 'wait' && r.state === 'waiting' && i === r.steps.length - 1 ? runStateBadge('waiting') : stepBadge(s.status));
 
 /**
  * What the rule did, newest first and paged: when, the event that started it, whether its conditions
  * held, each step's outcome and the error. `tick` reloads the first page (after a save or a toggle).
+ * `names` turns the ids in step details into names.
  */
-export function RunLog(props: { ruleId: string; tick: number }) {
+export function RunLog(props: { ruleId: string; tick: number; names?: Names }) {
   const [page, { refetch }] = createResource(() => props.ruleId, (id) => fetchRuns(id));
   const [more, setMore] = createSignal<Run[]>([]);
   const [cursor, setCursor] = createSignal<string | null | undefined>(undefined);
@@ -70,12 +74,12 @@ export function RunLog(props: { ruleId: string; tick: number }) {
               <Show when={r.steps.length}>
                 <ol class="run-steps">
                   <For each={r.steps}>
-                    {(s) => (
-                      <li class="run-step" title={time(s.at)}>
+                    {(s, i) => (
+                      <li class="run-step" title={`${time(s.at)}${s.detail ? ` · ${s.detail}` : ''}`}>
                         <span class="run-step-name">{actionLabel(s.action)}</span>
-                        <ToneBadge tone={stepBadge(s.status).tone}>{stepBadge(s.status).label}</ToneBadge>
-                        <Show when={s.detail}>
-                          <span class={`small run-step-detail ${s.status === 'failed' ? 'error' : 'muted'}`}>{s.detail}</span>
+                        <ToneBadge tone={stepChip(r, s, i()).tone}>{stepChip(r, s, i()).label}</ToneBadge>
+                        <Show when={stepDetailText(s.detail, props.names ?? {})}>
+                          {(text) => <span class={`small run-step-detail ${s.status === 'failed' ? 'error' : 'muted'}`}>{text()}</span>}
                         </Show>
                       </li>
                     )}

@@ -16,6 +16,7 @@ export function AuditLog(props: { users: TeamMember[] }) {
   const names = () => new Map(props.users.map((u) => [u.id, u.name]));
   const who = (a: AuditEntry['actor']) => {
     if (a.kind === 'system' || !a.id) return 'System';
+    if (a.kind === 'automation') return 'Automation rule'; // its id is a rule's, not a person's
     const name = names().get(a.id) ?? a.id;
     return a.kind === 'token' ? `${name} (API token)` : name;
   };
