@@ -95,6 +95,8 @@ describe.skipIf(!hasBrowser)('the manager screens in a real browser (sandbox)', 
     const conversation = page.locator('[data-testid=conversation]', { hasText: vp.customer });
     await conversation.getByTestId('sla').filter({ hasText: /Reply in|SLA breached/ }).waitFor();
     await press(conversation);
+    // Phones keep only Assign and Resolve in view; Flag is behind "More".
+    if (vp.touch) await press(page.getByRole('button', { name: 'More', exact: true }));
     await press(page.getByRole('button', { name: 'Flag', exact: true }));
     await page.getByRole('button', { name: 'Unflag' }).waitFor();
     if (vp.touch) await press(page.getByRole('button', { name: 'Back to conversations' }));

@@ -82,7 +82,7 @@ export const actionSchema = z.discriminatedUnion('type', [
     .object({ type: z.literal('assign'), mode: z.enum(['user', 'team', 'round_robin']), userId: id.optional(), teamId: id.optional() })
     .refine((a) => (a.mode === 'user' ? !!a.userId : !!a.teamId), { message: 'assign: user mode needs userId, team and round_robin need teamId' }),
   z.object({ type: z.literal('set_status'), status: z.enum(['open', 'pending', 'resolved']) }),
-  z.object({ type: z.literal('set_priority'), priority: z.enum(['normal', 'urgent']) }),
+  z.object({ type: z.literal('set_priority'), priority: z.enum(['low', 'normal', 'high', 'urgent']) }), // every conversation priority
   z.object({ type: z.literal('create_task'), title: z.string().trim().min(1).max(200), dueInMinutes: z.number().int().min(0).max(60 * 24 * 365).optional(), assignee: z.enum(['conversation_assignee', 'user']).default('conversation_assignee'), userId: id.optional() }),
   z.object({ type: z.literal('add_note'), text: z.string().trim().min(1).max(4000) }),
   z.object({ type: z.literal('send_reply'), text: z.string().trim().min(1).max(4096) }),

@@ -41,10 +41,24 @@ export function searchMessages(db: Db, input: string, scope: Scope, limit: numbe
     ),
   );
   const rows = (stmt.all(q) as { id: string; conversationId: string; contactId: string; direction: string; text: string | null; timestamp: number; assigneeId: string | null; teamId: string | null }[]).filter((r) => canSee(scope, r));
-  return rankAndHighlight(rows, queryTerms(input))
+  const top = rankAndHighlight(rows, queryTerms(input))
     .sort((a, b) => b.score - a.score || b.timestamp - a.timestamp)
-    .slice(0, limit)
-    .map(({ assigneeId: _a, teamId: _t, score: _s, ...r }) => ({ ...r, timestamp: toIso(r.timestamp) }));
+    .slice(0, limit);
+  const names = contactNames(db, top.map((r) => r.contactId));
+  return top.map(({ assigneeId: _a, teamId: _t, score: _s, ...r }) => ({ ...r, contactName: names.get(r.contactId) ?? null, timestamp: toIso(r.timestamp) }));
+}
+
+/**
+ * Who wrote each hit: name, else WhatsApp profile name, else phone. Looked up for the returned rows only
+ * (at most `limit`), not joined over the 500 candidates, so a common word costs no extra reads.
+ */
+function contactNames(db: Db, ids: readonly string[]): Map<string, string> {
+  if (ids.length === 0) return new Map();
+  const stmt = prepared(db, 'search.contactNames', () =>
+    db.$client.prepare(`SELECT id, coalesce(name, profile_name, phone, username) AS label FROM contacts WHERE id IN (SELECT value FROM json_each(?))`),
+  );
+  const rows = stmt.all(JSON.stringify([...new Set(ids)])) as { id: string; label: string | null }[];
+  return new Map(rows.flatMap((r) => (r.label ? [[r.id, r.label] as const] : [])));
 }
 
 /** Contacts by name, phone digits, username or profile name (prefix match), best first. */

@@ -29,6 +29,8 @@ describe('full-text search', () => {
     const hits = searchMessages(t.db, 'PRECO', null, 10);
     expect(hits.map((h) => h.id)).toEqual(['m2', 'm1']);
     expect(hits[1]!.snippet).toContain(`${MARK_START}preço${MARK_END}`);
+    // Each hit says who wrote it and where (the contact is looked up for the returned rows only).
+    expect(hits[0]).toMatchObject({ conversationId: 'cv_1', contactId: 'ct_1', contactName: 'Joana Conceição' });
     expect(searchMessages(t.db, 'lisb', null, 10).map((h) => h.id)).toEqual(['m1']);
   });
 
@@ -63,6 +65,8 @@ describe('full-text search', () => {
       expect(res.contacts.map((c: { id: string }) => c.id)).toEqual(['ct_1']);
     }
     await t.request('/api/v1/conversations/cv_1/notes', { cookie, body: { body: 'Cliente prefere entrega à tarde' } });
+    const messages = (await (await t.request('/api/v1/search?q=frete', { cookie })).json()).data.messages;
+    expect(messages).toEqual([expect.objectContaining({ id: 'm1', conversationId: 'cv_1', contactName: 'Joana Conceição' })]);
     const notes = (await (await t.request('/api/v1/search?q=entrega', { cookie })).json()).data.notes;
     expect(notes).toEqual([expect.objectContaining({ conversationId: 'cv_1' })]);
   });

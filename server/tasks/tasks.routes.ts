@@ -76,7 +76,11 @@ export function createTasksRoutes(deps: AppDeps) {
       endOfDay.setHours(23, 59, 59, 999);
       if (q.due === 'today') where.push(lte(tasks.dueAt, endOfDay.getTime()));
       if (q.due === 'overdue') where.push(lt(tasks.dueAt, now));
-      const rows = db.select().from(tasks).where(where.length ? and(...where) : undefined).orderBy(asc(tasks.dueAt), asc(tasks.createdAt)).limit(q.limit).all();
+      // Dated tasks first, soonest (overdue) first, then undated ones: two index-ordered reads rather than
+      // `ORDER BY due_at IS NULL`, which would sort every open task (SQLite puts NULLs first in ASC).
+      const list = (due: SQL, limit: number) => db.select().from(tasks).where(and(...where, due)).orderBy(asc(tasks.dueAt), asc(tasks.createdAt)).limit(limit).all();
+      const rows = list(isNotNull(tasks.dueAt), q.limit);
+      if (!q.due && rows.length < q.limit) rows.push(...list(isNull(tasks.dueAt), q.limit - rows.length));
       return c.json({ data: rows.map(taskToJson) });
     })
     .post('/tasks', requireAuth, async (c) => {

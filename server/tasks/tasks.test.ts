@@ -18,6 +18,9 @@ describe('tasks and reminders', () => {
     const titles = async (q: string) => ((await (await t.request(`/api/v1/tasks?${q}`, { cookie })).json()).data as { title: string }[]).map((x) => x.title);
     expect(await titles('due=overdue&assignee=me')).toEqual(['Call back Ana']);
     expect(await titles('due=today&assignee=me')).toEqual(['Call back Ana', 'Send the quote']);
+    // Undated tasks come after dated ones (overdue first), not before them as NULLs sort in SQLite.
+    await create('No date');
+    expect(await titles('assignee=me&done=false')).toEqual(['Call back Ana', 'Send the quote', 'Someday', 'No date']);
     await t.request(`/api/v1/tasks/${soon.id}`, { method: 'PATCH', cookie, body: { done: true } });
     expect(await titles('due=today')).toEqual(['Call back Ana']);
     expect(await titles('done=true')).toEqual(['Send the quote']);

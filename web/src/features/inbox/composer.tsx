@@ -32,6 +32,9 @@ export function Composer(props: {
     return (canned() ?? []).filter((c) => c.shortcut.startsWith(q)).slice(0, 6);
   };
 
+  /** "/" typed but the workspace has no canned replies yet: say so instead of showing nothing. */
+  const noCanned = () => mode() === 'reply' && /^\/\S*$/.test(draft()) && canned.state === 'ready' && canned()!.length === 0;
+
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
     const conversationId = props.conversationId;
@@ -112,6 +115,11 @@ export function Composer(props: {
             </For>
           </ul>
         </Show>
+        <Show when={noCanned()}>
+          <p class="canned muted small" role="status">
+            No canned replies yet — add them in Settings
+          </p>
+        </Show>
         <Show when={progress() !== null}>
           <progress max="1" value={progress()!} aria-label="Upload progress" />
         </Show>
@@ -124,7 +132,7 @@ export function Composer(props: {
           </Show>
           <textarea
             aria-label={mode() === 'note' ? 'Note' : 'Message'}
-            placeholder={mode() === 'note' ? 'Only your team sees notes' : 'Type a reply, / for canned replies'}
+            placeholder={mode() === 'note' ? 'Only your team sees notes' : 'Reply… (/ for canned)'}
             rows={1}
             value={draft()}
             onInput={(e) => setDraft(e.currentTarget.value)}

@@ -45,7 +45,9 @@ function InboxBody(props: { meId: string }) {
   }, undefined, { equals: (a, b) => JSON.stringify(a) === JSON.stringify(b) });
   const [more, setMore] = createSignal<Conversation[]>([]);
   const [cursor, setCursor] = createSignal<string | null | undefined>(undefined);
-  const [page, { refetch }] = createResource(source, (s) => fetchConversationPage(s));
+  // Each page remembers the list it was loaded for: after a filter change the previous list's rows (or its
+  // emptiness) are not shown as this one's while it loads.
+  const [page, { refetch }] = createResource(source, async (s) => ({ ...(await fetchConversationPage(s)), source: s }));
   const [query, setQuery] = createSignal('');
   const [results] = createResource(() => (query().trim().length >= 2 ? query().trim() : null), search);
   const [now, setNow] = createSignal(Date.now());
@@ -53,7 +55,7 @@ function InboxBody(props: { meId: string }) {
   onCleanup(() => clearInterval(clock));
   createEffect(on(tick, () => void refetch(), { defer: true }));
   createEffect(on(source, () => (setMore([]), setCursor(undefined))));
-  const first = () => (page.state === 'ready' || page.state === 'refreshing' ? page.latest : undefined);
+  const first = () => (page.state === 'ready' || page.state === 'refreshing') && page.latest?.source === source() ? page.latest : undefined;
   const list = () => {
     const seen = new Set<string>();
     return [...(first()?.data ?? []), ...more()].filter((c) => !seen.has(c.id) && seen.add(c.id));
@@ -99,7 +101,7 @@ function InboxBody(props: { meId: string }) {
               {page.error instanceof Error ? page.error.message : 'Could not load conversations.'}
             </p>
           </Show>
-          <Show when={list().length} fallback={<p class="empty muted">No conversations here.</p>}>
+          <Show when={list().length} fallback={<p class="empty muted">{first() || page.state === 'errored' ? 'No conversations here.' : 'Loading…'}</p>}>
             <ul>
               <For each={list()}>
                 {(c) => (

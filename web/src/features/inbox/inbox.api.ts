@@ -105,7 +105,8 @@ export interface TemplateSend {
 
 export interface SearchResult {
   contacts: Contact[];
-  messages: { id: string; conversationId: string; contactId: string; direction: string; text: string | null; timestamp: string; snippet: string }[];
+  /** A message hit says who the customer is (`contactName`: name, profile name or phone) and where it was written. */
+  messages: { id: string; conversationId: string; contactId: string; contactName: string | null; direction: string; text: string | null; timestamp: string; snippet: string }[];
   notes: { id: string; conversationId: string; createdAt: string; snippet: string }[];
 }
 

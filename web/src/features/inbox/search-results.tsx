@@ -11,7 +11,7 @@ function Highlighted(props: { text: string }) {
   );
 }
 
-/** Contacts, messages and notes matching the search box. */
+/** Contacts, messages (under the customer's name) and notes matching the search box. */
 export function SearchResults(props: { results: SearchResult | undefined; onContact: (contactId: string) => void }) {
   return (
     <div class="search-results" aria-label="Search results">
@@ -26,6 +26,10 @@ export function SearchResults(props: { results: SearchResult | undefined; onCont
       <For each={props.results?.messages}>
         {(m) => (
           <A href={`/c/${m.conversationId}`} class="conversation-row" data-testid="search-message">
+            <span class="row-top">
+              <strong>{m.contactName ?? 'Unknown'}</strong>
+              <span class="muted small">{new Date(m.timestamp).toLocaleDateString()}</span>
+            </span>
             <span class="row-preview">
               <Highlighted text={m.snippet} />
             </span>

@@ -2,7 +2,7 @@ import { For, Index, Match, Show, Switch } from 'solid-js';
 import type { ActionType } from './rules.api';
 import { PickSelect } from './pick-select';
 import { stageItems, type RuleLookups } from './rules.lookups';
-import { ACTIONS, actionProblem, emptyAction, LIMITS, moveItem, type ActionDraft } from './rules.models';
+import { ACTIONS, actionProblem, CONVERSATION_PRIORITIES, emptyAction, LIMITS, moveItem, type ActionDraft } from './rules.models';
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -135,7 +135,7 @@ function StepFields(props: { step: ActionDraft; n: number; lookups: RuleLookups;
           <label>
             Priority
             <select aria-label={label('priority')} onChange={(e) => props.onChange({ priority: e.currentTarget.value as ActionDraft['priority'] })}>
-              <For each={['normal', 'urgent'] as const}>
+              <For each={CONVERSATION_PRIORITIES}>
                 {(v) => (
                   <option value={v} selected={v === s().priority}>
                     {capital(v)}

@@ -55,7 +55,7 @@ export type Action =
   | { type: 'remove_tag'; tag: string }
   | { type: 'assign'; mode: 'user' | 'team' | 'round_robin'; userId?: string; teamId?: string }
   | { type: 'set_status'; status: 'open' | 'pending' | 'resolved' }
-  | { type: 'set_priority'; priority: 'normal' | 'urgent' }
+  | { type: 'set_priority'; priority: 'low' | 'normal' | 'high' | 'urgent' }
   | { type: 'create_task'; title: string; dueInMinutes?: number; assignee: 'conversation_assignee' | 'user'; userId?: string }
   | { type: 'add_note'; text: string }
   | { type: 'send_reply'; text: string }

@@ -31,7 +31,7 @@ export interface ActionDraft {
   userId: string;
   teamId: string;
   status: 'open' | 'pending' | 'resolved';
-  priority: 'normal' | 'urgent';
+  priority: 'low' | 'normal' | 'high' | 'urgent';
   title: string;
   dueInMinutes: string;
   assignee: 'conversation_assignee' | 'user';

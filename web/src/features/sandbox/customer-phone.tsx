@@ -49,7 +49,7 @@ export function CustomerPhonePage() {
           </For>
         </ol>
         <form class="composer" onSubmit={send}>
-          <input aria-label="Customer message" placeholder="Write as the customer" value={text()} onInput={(e) => setText(e.currentTarget.value)} />
+          <input aria-label="Customer message" placeholder="Type a message" value={text()} onInput={(e) => setText(e.currentTarget.value)} />
           <button type="submit" class="primary" disabled={!text().trim()}>
             Send
           </button>

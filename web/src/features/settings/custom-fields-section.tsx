@@ -39,7 +39,7 @@ export function CustomFieldsSection() {
           <>
             <h3>{ent.label}</h3>
             <ul class="plain">
-              <For each={list().filter((f) => f.entity === ent.id)} fallback={<li class="muted small">None yet.</li>}>
+              <For each={list().filter((f) => f.entity === ent.id)} fallback={<li class="muted small">{fields.loading ? 'Loading…' : 'None yet.'}</li>}>
                 {(f) => (
                   <li class="field-item">
                     <span>

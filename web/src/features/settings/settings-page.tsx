@@ -131,7 +131,7 @@ function SettingsBody() {
               setInvitee({ email: '', role: 'agent' });
           })}
         >
-          <input aria-label="Invitee email" type="email" placeholder="teammate@example.com" required value={invitee().email} onInput={(e) => setInvitee({ ...invitee(), email: e.currentTarget.value })} />
+          <input class="full-row" aria-label="Invitee email" type="email" placeholder="teammate@example.com" required value={invitee().email} onInput={(e) => setInvitee({ ...invitee(), email: e.currentTarget.value })} />
           <select aria-label="Invitee role" value={invitee().role} onChange={(e) => setInvitee({ ...invitee(), role: e.currentTarget.value })}>
             <option value="agent">Agent</option>
             <option value="admin">Admin</option>
@@ -149,13 +149,13 @@ function SettingsBody() {
               void refetchUsers();
           })}
         >
-          <input aria-label="Email" type="email" placeholder="Email" required value={member().email} onInput={(e) => setMember({ ...member(), email: e.currentTarget.value })} />
+          <input class="full-row" aria-label="Email" type="email" placeholder="Email" required value={member().email} onInput={(e) => setMember({ ...member(), email: e.currentTarget.value })} />
           <input aria-label="Name" placeholder="Name" value={member().name} onInput={(e) => setMember({ ...member(), name: e.currentTarget.value })} />
           <select aria-label="Role" value={member().role} onChange={(e) => setMember({ ...member(), role: e.currentTarget.value })}>
             <option value="agent">Agent</option>
             <option value="admin">Admin</option>
           </select>
-          <input aria-label="Initial password" type="password" placeholder="Initial password (8+)" required value={member().password} onInput={(e) => setMember({ ...member(), password: e.currentTarget.value })} />
+          <input class="full-row" aria-label="Initial password" type="password" placeholder="Initial password (8+)" required value={member().password} onInput={(e) => setMember({ ...member(), password: e.currentTarget.value })} />
           <button type="submit">Add member</button>
         </form>
       </section>

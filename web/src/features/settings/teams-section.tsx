@@ -41,7 +41,7 @@ export function TeamsSection(props: { users: TeamMember[] }) {
       <h2 id="teams-title">Teams and SLA</h2>
       <p class="muted small">Conversations mentioning a team's keywords go to that team. Its SLA targets override the workspace defaults.</p>
       <ul class="plain team-list">
-        <For each={list()} fallback={<li class="muted">No teams yet.</li>}>
+        <For each={list()} fallback={<li class="muted">{teams.loading ? 'Loading…' : 'No teams yet.'}</li>}>
           {(t) => (
             <li class="team-item" data-testid="team">
               <Show

@@ -2,7 +2,7 @@ import { createMemo, createSignal, For, Show } from 'solid-js';
 import type { Webhook, WebhookInput } from './webhooks.api';
 import { coveredByWildcard, groupEventTypes, togglePattern, validateWebhookForm, type WebhookFormErrors } from './webhooks.models';
 
-/** URL, description and the events (grouped by kind, each group with "all of …") of a webhook, to add or edit one. */
+/** URL, description and the events (grouped by kind, each group with "all … events") of a webhook, to add or edit one. */
 export function WebhookForm(props: { webhook?: Webhook; eventTypes: string[]; submitLabel: string; onSubmit: (v: WebhookInput) => Promise<boolean>; onCancel?: () => void }) {
   const init = () => ({ url: props.webhook?.url ?? '', description: props.webhook?.description ?? '', events: props.webhook?.events ?? [] });
   const [v, setV] = createSignal(init());
@@ -66,7 +66,7 @@ export function WebhookForm(props: { webhook?: Webhook; eventTypes: string[]; su
               <label class="check">
                 <input type="checkbox" checked={all() || v().events.includes(g.pattern)} onChange={(e) => toggle(g.pattern, e.currentTarget.checked)} />
                 <span>
-                  <strong>All of {g.label.toLowerCase()}</strong>
+                  <strong>All {g.prefix} events</strong>
                 </span>
               </label>
               <For each={g.types}>

@@ -66,11 +66,11 @@ export function WorkspaceSection() {
         <div class="wide-fields">
           <label>
             Opt-out keywords
-            <textarea rows={2} required value={form().optOutKeywords} onInput={(e) => edit({ optOutKeywords: e.currentTarget.value })} />
+            <textarea class="autogrow" rows={3} required value={form().optOutKeywords} onInput={(e) => edit({ optOutKeywords: e.currentTarget.value })} />
           </label>
           <label>
             Opt-in keywords
-            <textarea rows={2} placeholder="START, SUBSCRIBE" value={form().optInKeywords} onInput={(e) => edit({ optInKeywords: e.currentTarget.value })} />
+            <textarea class="autogrow" rows={3} placeholder="START, SUBSCRIBE" value={form().optInKeywords} onInput={(e) => edit({ optInKeywords: e.currentTarget.value })} />
           </label>
           <label>
             Reply after an opt-out (optional)

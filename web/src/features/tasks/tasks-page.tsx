@@ -54,11 +54,20 @@ function TasksBody(props: { me: Me }) {
         <h1 id="tasks-title">Tasks</h1>
       </div>
       <form class="card grid-form task-form" aria-label="New task" onSubmit={add}>
-        <input aria-label="Task title" placeholder="Follow up with…" required maxLength={300} value={draft().title} onInput={(e) => setDraft({ ...draft(), title: e.currentTarget.value })} />
-        <input type="datetime-local" aria-label="Due" value={draft().due} onInput={(e) => setDraft({ ...draft(), due: e.currentTarget.value })} />
-        <select aria-label="Assignee" value={draft().assigneeId} onChange={(e) => setDraft({ ...draft(), assigneeId: e.currentTarget.value })}>
-          <For each={team() ?? [{ id: props.me.id, name: props.me.name, role: props.me.role }]}>{(u) => <option value={u.id}>{u.id === props.me.id ? `${u.name} (me)` : u.name}</option>}</For>
-        </select>
+        <label>
+          Task title
+          <input placeholder="Follow up with…" required maxLength={300} value={draft().title} onInput={(e) => setDraft({ ...draft(), title: e.currentTarget.value })} />
+        </label>
+        <label>
+          Due
+          <input type="datetime-local" value={draft().due} onInput={(e) => setDraft({ ...draft(), due: e.currentTarget.value })} />
+        </label>
+        <label>
+          Assignee
+          <select value={draft().assigneeId} onChange={(e) => setDraft({ ...draft(), assigneeId: e.currentTarget.value })}>
+            <For each={team() ?? [{ id: props.me.id, name: props.me.name, role: props.me.role }]}>{(u) => <option value={u.id}>{u.id === props.me.id ? `${u.name} (me)` : u.name}</option>}</For>
+          </select>
+        </label>
         <button type="submit" class="primary">
           Add task
         </button>
@@ -74,7 +83,7 @@ function TasksBody(props: { me: Me }) {
       </nav>
       <ErrorLine message={error() ?? (tasks.state === 'errored' ? message(tasks.error) : null)} class="page-error" />
       <section class="card" aria-label={`${TASK_TABS.find((t) => t.id === tab())!.label} tasks`}>
-        <Show when={list()?.length} fallback={<p class="muted empty">{list() ? 'Nothing here.' : 'Loading…'}</p>}>
+        <Show when={list()?.length} fallback={<p class="muted empty">{tasks.loading ? 'Loading…' : 'Nothing here.'}</p>}>
           <ul class="task-list">
             <For each={list()}>
               {(t) => (
