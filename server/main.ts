@@ -82,7 +82,10 @@ async function main() {
     vapid: loadVapidKeys(layout.root, `mailto:${config.admin?.email ?? 'owner@parley.invalid'}`),
   });
   // Before the worker and requests touch media: undo what a crash left half done in DATA_DIR/tmp.
-  const tidied = await deps.storage.recover?.();
+  const tidied = await deps.storage.recover?.().catch((err: unknown) => {
+    logger.warn('media storage: could not tidy DATA_DIR/tmp after an unclean stop', { err });
+    return null;
+  });
   if (tidied && tidied.restored + tidied.removed > 0) logger.info('media storage: tidied after an unclean stop', tidied);
   await ensureOwner(deps);
   if (config.whatsapp) deps.channels.upsert({ ...config.whatsapp, name: 'WhatsApp' });

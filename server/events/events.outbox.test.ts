@@ -151,10 +151,22 @@ describe('event outbox', () => {
       throw new Error('boom');
     })).toThrow('boom');
     expect(queued()).toBe(0);
+    // One that throws after recording, in a transaction that commits what was done (a worker batch does):
+    // its events keep their job.
+    t.db.$client.transaction(() => {
+      expect(() => t.deps.outbox.holdFanOutJob(() => {
+        t.deps.outbox.emit({ type: 'deal.created', dealId: 'd4b', data: { id: 'd4b' } }, t.clock.now());
+        throw new Error('after the write');
+      })).toThrow('after the write');
+    }).immediate();
+    expect(queued()).toBe(1);
+    t.deps.outbox.fanOut();
+    expect(seen.map((e) => e.dealId)).toEqual(['d1', 'd2', 'd3', 'd4b']);
+    t.db.$client.prepare(`DELETE FROM jobs`).run();
     t.db.$client.transaction(() => t.deps.outbox.emit({ type: 'deal.created', dealId: 'd5', data: { id: 'd5' } }, t.clock.now())).immediate();
     expect(queued()).toBe(1);
     t.deps.outbox.fanOut();
-    expect(seen.map((e) => e.dealId)).toEqual(['d1', 'd2', 'd3', 'd5']);
+    expect(seen.map((e) => e.dealId)).toEqual(['d1', 'd2', 'd3', 'd4b', 'd5']);
   });
 
   it('hands out a backlog in bounded shares and says when every consumer has read everything', () => {

@@ -145,13 +145,13 @@ export function createEventOutbox(db: Db, jobs: Pick<JobStore, 'enqueueUnlessQue
       if (!emitted) return false;
       emitted = false;
       try {
-        db.$client.transaction(() => {
+        const drained = db.$client.transaction(() => {
           outbox.fanOut(INLINE_BATCHES, true);
-          if (outbox.drained()) {
-            jobs.dropQueued(EVENTS_FANOUT_QUEUE);
-            owed = false;
-          }
+          if (!outbox.drained()) return false;
+          jobs.dropQueued(EVENTS_FANOUT_QUEUE);
+          return true;
         })();
+        if (drained) owed = false;
         return true;
       } catch (err) {
         // SQLite may have ended the caller's whole transaction (disk full, I/O): carrying on would commit
@@ -165,17 +165,30 @@ export function createEventOutbox(db: Db, jobs: Pick<JobStore, 'enqueueUnlessQue
     /**
      * Runs `fn` — one transaction that records many events and hands them out itself with `fanOutInline`
      * (a webhook batch) — without queueing the fan-out job at every event: it is queued once at the end,
-     * in the same transaction, only if something is left to hand out. If `fn` throws, its events roll
-     * back with it (the caller's transaction or savepoint) and nothing is queued.
+     * in the same transaction, only if something is left to hand out — also when `fn` throws: if the
+     * caller then rolls back, the job goes with the events; if it commits what was done (a worker batch
+     * does), the job is there to hand it out.
      */
     holdFanOutJob<T>(fn: () => T): T {
       holding++;
+      let threw = true;
       try {
         const result = fn();
-        if (holding === 1 && owed) enqueueFanOut();
+        threw = false;
         return result;
       } finally {
-        if (--holding === 0) owed = false;
+        if (--holding === 0) {
+          // In the caller's transaction: kept if it commits — even after `fn` threw, as a worker batch keeps
+          // what it did — and gone if it rolls back with the events. (If `fn` threw, its error is the one
+          // to report, not a failure to queue the job.)
+          try {
+            if (owed && db.$client.inTransaction) enqueueFanOut();
+          } catch (err) {
+            if (!threw) throw err;
+          } finally {
+            owed = false;
+          }
+        }
       }
     },
 

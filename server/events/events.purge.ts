@@ -9,7 +9,7 @@ export const EVENTS_PURGE_QUEUE = 'events.purge';
  * the body from the event (a message event carries the message's text: a busy shop's outbox would
  * otherwise grow by a gigabyte a million messages).
  */
-export const EVENT_KEEP_DAYS = DELIVERY_KEEP_DAYS;
+export const EVENT_KEEP_DAYS = DELIVERY_KEEP_DAYS + 2; // a delivery is logged up to a day after its event
 
 /** Once a day at a quiet hour (server time); a missed day is done by the next run. */
 export const EVENT_SCHEDULES: readonly Schedule[] = [{ name: 'events.purge', cron: '53 4 * * *', queue: EVENTS_PURGE_QUEUE }];

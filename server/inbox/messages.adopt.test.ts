@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { directJobContext } from '../jobs/jobs.worker.js';
+import { silentLogger } from '../lib/logger.js';
 import { createTestContext } from '../testing.js';
+import { GraphNetworkError } from '../whatsapp/graph/graph.errors.js';
 import { sendTag } from '../whatsapp/outbound/outbound.build.js';
+import { sendMessageJob } from '../whatsapp/outbound/outbound.jobs.js';
+import { SEND_MESSAGE_QUEUE } from '../whatsapp/outbound/outbound.usecases.js';
 import { PROCESS_WEBHOOK_QUEUE, type ProcessWebhookPayload } from '../whatsapp/webhook/webhook.ingest.js';
 import { processWebhookEvents } from '../whatsapp/webhook/webhook.process.js';
 import { serializeMetaStyle, signWebhookBody } from '../whatsapp/webhook/webhook.signature.js';
@@ -46,6 +51,36 @@ describe('a send whose answer was lost, found by the tag in its status webhooks'
     await k.status('wamid.LOST1', 'sent', sendTag(id));
     await k.status('wamid.LOST1', 'read', sendTag(id));
     expect(k.message(id)).toMatchObject({ status: 'read', wamid: 'wamid.LOST1' });
+  });
+
+  it('the webhook arrives while the send call still hangs, then the call times out: no second send, nothing undone', async () => {
+    const k = await setup();
+    const id = await k.reply('x');
+    const calls: string[] = [];
+    k.t.deps.graphFor = (() => ({
+      sendMessage: async () => {
+        calls.push('send');
+        if (calls.length === 1) {
+          await k.status('wamid.W1', 'sent', sendTag(id)); // Meta took it and said so…
+          throw new GraphNetworkError('timed out', { timedOut: true }); // …but its answer never came
+        }
+        return { waMessageId: 'wamid.W2' };
+      },
+    })) as unknown as typeof k.t.deps.graphFor;
+    const job = k.t.deps.jobs.claim<{ messageId: string }>(SEND_MESSAGE_QUEUE, 1, 60_000)[0]!;
+    const run = () => sendMessageJob(k.t.deps, job.payload, directJobContext(job, silentLogger));
+    await run(); // ends quietly: nothing to retry
+    expect(k.message(id)).toMatchObject({ status: 'sent', wamid: 'wamid.W1' });
+    await run(); // even if it ran again
+    expect(calls).toEqual(['send']);
+    expect(k.message(id)).toMatchObject({ status: 'sent', wamid: 'wamid.W1' });
+  });
+
+  it('a first tagged status off the lattice (a warning) still proves Meta took it', async () => {
+    const k = await setup();
+    const id = await k.reply('y');
+    await k.status('wamid.W3', 'warning', sendTag(id));
+    expect(k.message(id)).toMatchObject({ status: 'sent', wamid: 'wamid.W3' });
   });
 
   it('puts right a message marked failed for want of an answer', async () => {

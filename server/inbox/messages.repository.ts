@@ -132,7 +132,11 @@ function adoptSend(db: Db, messageId: string, channelId: string, waMessageId: st
   const patch: Partial<MessageRow> = { waMessageId, updatedAt: now };
   if (msg.status === 'failed') Object.assign(patch, { status: 'sending', errorCode: null, errorTitle: null, errorDetails: null });
   updateMessage(db, msg.id, patch);
-  return applyLoggedStatuses(db, { ...msg, ...patch }, now);
+  const adopted = applyLoggedStatuses(db, { ...msg, ...patch }, now);
+  // Only statuses off the lattice so far (`deleted`, a warning): Meta still took it.
+  if (adopted.status !== 'queued' && adopted.status !== 'sending') return adopted;
+  updateMessage(db, msg.id, { status: 'sent', updatedAt: now });
+  return { ...adopted, status: 'sent' };
 }
 
 function applyStatus(db: Db, msg: MessageRow, s: Pick<StatusInput, 'status' | 'errors' | 'pricing'>, now: number): MessageRow | null {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,14 +48,17 @@ describe('local media storage', () => {
     // A purge moved both aside and died; the second was written again meanwhile (a new message).
     renameSync(pathOf(parkedKey), join(tmp, `${parkedKey}.0a1b2c3d.purge`));
     writeFileSync(join(tmp, `${rewrittenKey}.99887766.purge`), rewritten);
-    // A download died half-way through its write.
-    writeFileSync(join(tmp, `${'c'.repeat(64)}.12345678.part`), 'half a file');
+    // A download died half-way through its write, two hours ago; another is being written right now.
+    const stale = join(tmp, `${'c'.repeat(64)}.12345678.part`);
+    writeFileSync(stale, 'half a file');
+    utimesSync(stale, new Date(Date.now() - 2 * 3600_000), new Date(Date.now() - 2 * 3600_000));
+    writeFileSync(join(tmp, `${'d'.repeat(64)}.87654321.part`), 'being written');
     expect(await read(parkedKey)).toBeNull();
 
     expect(await storage.recover!()).toEqual({ restored: 1, removed: 2 });
     expect(await read(parkedKey)).toEqual(parked);
     expect(readFileSync(pathOf(rewrittenKey))).toEqual(rewritten);
-    expect(readdirSync(tmp)).toEqual([]);
+    expect(readdirSync(tmp)).toEqual([`${'d'.repeat(64)}.87654321.part`]);
     expect(await storage.recover!()).toEqual({ restored: 0, removed: 0 });
   });
 });

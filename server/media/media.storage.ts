@@ -18,12 +18,13 @@ export interface MediaStorage {
   /**
    * At boot, before anything else uses the storage: tidies what a crash left half done (local files only).
    * A file parked by `deleteIfIdle` goes back to its place (the durable delete job decides about it again);
-   * half-written `.part` files are removed.
+   * half-written `.part` files over an hour old are removed (a younger one may be another process's write).
    */
   recover?(): Promise<{ restored: number; removed: number }>;
 }
 
 const PARKED = /^([0-9a-f]{64})\.[0-9a-f]+\.purge$/;
+const STALE_PART_MS = 60 * 60_000;
 
 /** Files under DATA_DIR/media/ab/cd/<sha256>; writes go through DATA_DIR/tmp and a rename (never half a file). */
 export function createLocalMediaStorage(dir: string, tmpDir: string): MediaStorage {
@@ -87,6 +88,8 @@ export function createLocalMediaStorage(dir: string, tmpDir: string): MediaStora
             restored++;
           }
         } else if (name.endsWith('.part')) {
+          const st = await stat(path).catch(() => null);
+          if (!st?.isFile() || Date.now() - st.mtimeMs < STALE_PART_MS) continue;
           await rm(path, { force: true }); // its writer died with the process
           removed++;
         }

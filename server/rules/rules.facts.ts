@@ -39,7 +39,7 @@ export function loadFacts(db: Db, run: { contactId: string | null; conversationI
         return contactRow()?.name ?? null;
       },
       get optedOut() {
-        return contactRow()?.marketingOptOut ?? false;
+        return contactRow()?.marketingOptOut ?? null; // no such contact: unset, as before
       },
       get custom() {
         return custom();

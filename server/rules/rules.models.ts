@@ -62,7 +62,7 @@ const tagOf = (v: unknown) => (v && typeof v === 'object' && typeof (v as { tag?
 
 /** What conditions look at, read fresh when the run executes. */
 export interface Facts {
-  contact: { tags: string[]; language: string | null; name: string | null; optedOut: boolean; custom: Record<string, unknown> } | null;
+  contact: { tags: string[]; language: string | null; name: string | null; optedOut: boolean | null; custom: Record<string, unknown> } | null;
   conversation: { status: string; assigneeId: string | null; teamId: string | null; priority: string; windowOpen: boolean } | null;
   message: { text: string | null } | null;
   deal: { stageId: string; amount: number | null } | null;

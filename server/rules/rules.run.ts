@@ -58,12 +58,15 @@ function finish(db: Db, run: RunRow & { fresh?: boolean }, patch: Outcome, now: 
   ).run({ id: run.id, now, state: patch.state ?? null, nextStep: patch.nextStep ?? null, matched, log: patch.log ?? null, error: patch.error ?? null });
 }
 
-/** Why a wait that stops when answered ends the run: the business replied or resolved the chat since `since`. */
+/**
+ * Why a wait that stops when answered ends the run: the business replied (any outbound message, automatic
+ * ones too, as for the "no answer" trigger) or resolved the chat since `since`.
+ */
 function answeredSince(db: Db, conversationId: string | null, since: number): string | null {
   const conversation = conversationId ? getConversation(db, conversationId) : undefined;
   if (!conversation) return null;
   if ((conversation.lastOutboundAt ?? 0) > since) return 'answered during the wait';
-  if (conversation.status === 'resolved') return 'resolved during the wait';
+  if (conversation.status === 'resolved' && (conversation.resolvedAt ?? 0) > since) return 'resolved during the wait';
   return null;
 }
 

@@ -87,6 +87,14 @@ describe('automation rules', () => {
     expect(byConversation(b.id)).toEqual([['cancelled', 'answered during the wait']]);
     const doneRun = runs.find((r) => r.state === 'done')!;
     expect(doneRun.steps.map((s) => s.action)).toEqual(['add_tag', 'assign', 'wait', 'create_task']);
+    // A chat resolved before the wait began is not "resolved during the wait" (resolved → wait → survey).
+    const survey = await k.createRule({ name: 'Survey', trigger: { type: 'conversation_resolved' }, actions: [{ type: 'wait', minutes: 10, stopIfAnswered: true }, { type: 'add_tag', tag: 'surveyed' }] });
+    expect((await k.api(`/conversations/${a.id}`, { method: 'PATCH', body: { status: 'resolved' } })).status).toBe(200);
+    k.pump();
+    k.t.clock.advance(11 * MIN);
+    k.pump();
+    expect((await k.runs(survey.id)).map((r) => [r.state, r.error])).toEqual([['done', null]]);
+    expect(k.tagsOf(a.contact_id)).toContain('surveyed');
     // The option is optional: a plain wait still saves.
     expect((await k.api(`/rules/${rule.id}`, { method: 'PATCH', body: { actions: [{ type: 'wait', minutes: 30 }, { type: 'add_note', text: 'after' }] } })).status).toBe(200);
   });

@@ -39,6 +39,7 @@ export async function sendMessageJob(deps: SendJobDeps, payload: { messageId: st
   const { db, clock } = deps;
   const msg = getMessage(db, payload.messageId);
   if (!msg || (msg.status !== 'queued' && msg.status !== 'sending')) return; // done already: idempotent
+  if (msg.waMessageId) return; // Meta took it: a tagged status webhook brought its wamid (see adoptSend)
   // `sending` here means an earlier run died during its Graph call (a failed call puts the message back
   // to `queued`): Meta may have accepted it. A campaign message is then not sent again — a customer must
   // never get a marketing message twice; a conversation message is (the agent sees it either way).
@@ -86,6 +87,8 @@ export async function sendMessageJob(deps: SendJobDeps, payload: { messageId: st
   try {
     ({ waMessageId } = await deps.graphFor(channel).sendMessage(channel.phoneNumberId, body, { signal: ctx.signal }));
   } catch (err) {
+    // While the call hung, its tagged status webhook may have shown Meta took it: nothing to retry or fail.
+    if (getMessage(db, msg.id)?.waMessageId) return;
     const { retry, delayMs } = classifyGraphError(err, ctx.job.attempts);
     const code = err instanceof GraphError ? err.code : null;
     const title = err instanceof GraphError ? err.title : err instanceof Error ? err.message : String(err);

@@ -57,9 +57,9 @@ export interface RuleDraft {
 
 const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 
-/** A fresh step of the given type (a round robin, a 30-minute wait that stops when answered, an open status unless changed). */
+/** A fresh step of the given type (a round robin, a 30-minute wait and an open status unless changed). */
 export function emptyAction(type: ActionType): ActionDraft {
-  return { type, tag: '', mode: 'round_robin', userId: '', teamId: '', status: 'open', priority: 'urgent', title: '', dueInMinutes: '', assignee: 'conversation_assignee', text: '', templateId: '', url: '', stageId: '', pipelineId: '', minutes: type === 'wait' ? '30' : '', stopIfAnswered: type === 'wait' };
+  return { type, tag: '', mode: 'round_robin', userId: '', teamId: '', status: 'open', priority: 'urgent', title: '', dueInMinutes: '', assignee: 'conversation_assignee', text: '', templateId: '', url: '', stageId: '', pipelineId: '', minutes: type === 'wait' ? '30' : '', stopIfAnswered: false };
 }
 
 /** The form's row for a stored action. */
