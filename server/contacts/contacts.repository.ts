@@ -1,9 +1,10 @@
-import { and, desc, eq, inArray, lt, or, sql, type AnyColumn } from 'drizzle-orm';
+import { and, desc, eq, inArray, or, sql, type AnyColumn } from 'drizzle-orm';
 import { prepared, type Db } from '../../db/client.js';
 import { contactIdentities, contacts, contactTags } from '../../db/schema/contacts.js';
 import { toIso } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import { phoneFromWaId } from './contacts.phone.js';
+import { olderThan } from '../lib/keyset.js';
 
 export type ContactRow = typeof contacts.$inferSelect;
 
@@ -177,7 +178,7 @@ export function listContacts(db: Db, f: ContactFilters & { before?: { at: number
   }
   if (f.ownerId) where.push(eq(contacts.ownerId, f.ownerId));
   if (f.tag) where.push(inArray(contacts.id, db.select({ id: contactTags.contactId }).from(contactTags).where(eq(contactTags.tag, f.tag))));
-  if (f.before) where.push(or(lt(contacts.createdAt, f.before.at), and(eq(contacts.createdAt, f.before.at), lt(contacts.id, f.before.id))));
+  if (f.before) where.push(olderThan(contacts.createdAt, contacts.id, f.before));
   return db
     .select()
     .from(contacts)

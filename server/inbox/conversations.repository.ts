@@ -4,6 +4,7 @@ import { conversations, CONVERSATION_STATUSES } from '../../db/schema/inbox.js';
 import { toIso } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import { slaClock, type SlaTargets } from './sla.models.js';
+import { olderThan } from '../lib/keyset.js';
 
 export type ConversationRow = typeof conversations.$inferSelect;
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
@@ -236,7 +237,7 @@ export function listConversations(
   if (f.assignee === 'none') where.push(sql`${conversations.assigneeId} IS NULL`);
   else if (f.assignee) where.push(eq(conversations.assigneeId, f.assignee));
   const at = conversations.lastMessageAt;
-  if (f.before) where.push(or(lt(at, f.before.at), and(eq(at, f.before.at), lt(conversations.id, f.before.id))));
+  if (f.before) where.push(olderThan(at, conversations.id, f.before));
   const run = (extra?: SQL) =>
     db
       .select()

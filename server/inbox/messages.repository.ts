@@ -1,10 +1,11 @@
-import { and, desc, eq, getTableColumns, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, inArray, or, sql } from 'drizzle-orm';
 import { prepared, type Db } from '../../db/client.js';
 import { messageReactions, messages, messageStatusEvents, type MessageStatus } from '../../db/schema/inbox.js';
 import { media } from '../../db/schema/whatsapp.js';
 import { toIso } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import { nextStatus } from './message-status.models.js';
+import { olderThan } from '../lib/keyset.js';
 
 export type MessageRow = typeof messages.$inferSelect;
 export type MediaRow = typeof media.$inferSelect;
@@ -193,7 +194,7 @@ export function setReaction(db: Db, r: { channelId: string; targetWaId: string; 
 /** A conversation's messages, newest first, paged by (timestamp, id). */
 export function listMessages(db: Db, conversationId: string, f: { before?: { at: number; id: string }; limit: number }): MessageRow[] {
   const where = [eq(messages.conversationId, conversationId)];
-  if (f.before) where.push(or(lt(messages.timestamp, f.before.at), and(eq(messages.timestamp, f.before.at), lt(messages.id, f.before.id)))!);
+  if (f.before) where.push(olderThan(messages.timestamp, messages.id, f.before));
   return db.select().from(messages).where(and(...where)).orderBy(desc(messages.timestamp), desc(messages.id)).limit(f.limit).all();
 }
 

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, lt, or } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, or } from 'drizzle-orm';
 import { prepared, type Db } from '../../db/client.js';
 import { notifications } from '../../db/schema/notifications.js';
 import type { AppDeps } from '../deps.js';
@@ -6,6 +6,7 @@ import { toIso } from '../lib/clock.js';
 import type { EventBus } from '../lib/event-bus.js';
 import { newId } from '../lib/ids.js';
 import { purgeInBatches, type PurgeOptions, type PurgeResult } from '../lib/purge.js';
+import { olderThan } from '../lib/keyset.js';
 
 export type NotificationRow = typeof notifications.$inferSelect;
 export type NotificationKind = 'rule' | 'task';
@@ -82,7 +83,7 @@ export function listNotifications(db: Db, userId: string, opts: { limit: number;
   const where = and(
     eq(n.userId, userId),
     opts.unreadOnly ? isNull(n.readAt) : undefined,
-    opts.before ? or(lt(n.createdAt, opts.before.at), and(eq(n.createdAt, opts.before.at), lt(n.id, opts.before.id))) : undefined,
+    opts.before ? olderThan(n.createdAt, n.id, opts.before) : undefined,
   );
   return db.select().from(n).where(where).orderBy(desc(n.createdAt), desc(n.id)).limit(opts.limit).all();
 }

@@ -1,8 +1,9 @@
-import { and, desc, eq, lt, or } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { prepared, type Db } from '../../db/client.js';
 import { webhookDeliveries, webhookSubscriptions } from '../../db/schema/events.js';
 import { toIso } from '../lib/clock.js';
 import { patternsMatch } from './webhooks.models.js';
+import { olderThan } from '../lib/keyset.js';
 
 export type SubscriptionRow = typeof webhookSubscriptions.$inferSelect;
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
@@ -105,7 +106,7 @@ export function listDeliveries(db: Db, subscriptionId: string, opts: { state?: D
   const where = and(
     eq(d.subscriptionId, subscriptionId),
     opts.state ? eq(d.state, opts.state) : undefined,
-    opts.before ? or(lt(d.createdAt, opts.before.at), and(eq(d.createdAt, opts.before.at), lt(d.id, opts.before.id))) : undefined,
+    opts.before ? olderThan(d.createdAt, d.id, opts.before) : undefined,
   );
   return db.select().from(d).where(where).orderBy(desc(d.createdAt), desc(d.id)).limit(opts.limit).all();
 }

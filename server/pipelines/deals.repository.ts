@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { prepared, type Db } from '../../db/client.js';
 import { conversations } from '../../db/schema/inbox.js';
 import { deals, dealStageHistory, type DEAL_KINDS } from '../../db/schema/pipelines.js';
@@ -9,6 +9,7 @@ import { canSee, conversationScope } from '../teams/teams.repository.js';
 import { getConversation } from '../inbox/conversations.repository.js';
 import { formatMinor } from './pipelines.models.js';
 import { listStages, type StageRow } from './pipelines.repository.js';
+import { olderThan } from '../lib/keyset.js';
 
 export type DealRow = typeof deals.$inferSelect;
 export type DealKind = (typeof DEAL_KINDS)[number];
@@ -80,7 +81,7 @@ export function listDeals(db: Db, f: DealFilters): DealRow[] {
     const pattern = `%${f.q.replace(/[%_\\]/g, (m) => '\\' + m)}%`;
     where.push(or(sql`${deals.title} LIKE ${pattern} ESCAPE '\\'`, sql`${deals.reference} LIKE ${pattern} ESCAPE '\\'`));
   }
-  if (f.before) where.push(or(lt(deals.updatedAt, f.before.at), and(eq(deals.updatedAt, f.before.at), lt(deals.id, f.before.id))));
+  if (f.before) where.push(olderThan(deals.updatedAt, deals.id, f.before));
   return db
     .select()
     .from(deals)
