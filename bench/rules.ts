@@ -1,4 +1,4 @@
-// npm run bench:rules [-- --messages 10000 --rules 1000 --rounds 2]
+// npm run bench:rules [-- --messages 10000 --rules 1000 --rounds 3]
 // Automation cost: 10 000 inbound webhooks processed end to end with 1 000 enabled rules (mixed triggers)
 // against the same run with no rules, and the rule evaluation time per message.
 import { randomBytes } from 'node:crypto';
@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { migrateDb, openDb } from '../db/client.js';
 import { loadConfig } from '../server/config.js';
+import { withMessageText } from '../server/inbox/messages.repository.js';
 import { createDeps } from '../server/deps.js';
 import { registerEventJobs } from '../server/events/events.jobs.js';
 import { systemClock } from '../server/lib/clock.js';
@@ -20,7 +21,7 @@ import { prepareDataDir } from '../server/system/data-dir.js';
 import { registerWhatsAppJobs } from '../server/whatsapp/whatsapp.jobs.js';
 import { BENCH_CHANNEL, benchWebhook } from './webhook-payload.js';
 
-const { values } = parseArgs({ options: { messages: { type: 'string', default: '10000' }, rules: { type: 'string', default: '1000' }, 'keywords-only': { type: 'boolean', default: false }, rounds: { type: 'string', default: '2' } } });
+const { values } = parseArgs({ options: { messages: { type: 'string', default: '10000' }, rules: { type: 'string', default: '1000' }, 'keywords-only': { type: 'boolean', default: false }, rounds: { type: 'string', default: '3' }, profile: { type: 'string' } } });
 const N = Number(values.messages);
 const RULES = Number(values.rules);
 
@@ -41,7 +42,7 @@ function ruleMix(n: number): { trigger: Trigger; actions: Action[]; conditions?:
   return out.slice(0, n);
 }
 
-async function run(withRules: boolean) {
+async function run(withRules: boolean, n = N) {
   const layout = prepareDataDir(mkdtempSync(join(tmpdir(), 'parley-bench-rules-')));
   const db = openDb(layout.dbFile);
   migrateDb(db);
@@ -58,8 +59,8 @@ async function run(withRules: boolean) {
   // Messages sent in the last minute, as Meta stamps them: "no reply in 60 min" follow-ups fall due an
   // hour from now, as they would, instead of at once for messages of a past year.
   const firstSecond = Math.floor(Date.now() / 1000) - 60;
-  for (let i = 0; i < N; i++) {
-    const { body, signature } = benchWebhook(i, 1000, (n) => firstSecond + Math.floor((n * 60) / N));
+  for (let i = 0; i < n; i++) {
+    const { body, signature } = benchWebhook(i, 1000, (k) => firstSecond + Math.floor((k * 60) / n));
     stores.push(deps.ingest.store(signature, Buffer.from(body), [channel.id]));
     if (stores.length % 1000 === 0) await Promise.all(stores.splice(0));
   }
@@ -72,18 +73,27 @@ async function run(withRules: boolean) {
   const started = performance.now();
   const cpu = process.cpuUsage();
   deps.worker.start();
-  while ((messages.get() as { n: number }).n < N || (busy.get(Date.now()) as { n: number }).n > 0) await new Promise((r) => setTimeout(r, 10));
+  while ((messages.get() as { n: number }).n < n || (busy.get(Date.now()) as { n: number }).n > 0) await new Promise((r) => setTimeout(r, 10));
   const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);
   await deps.worker.stop();
   automation.stop();
   const runs = db.$client.prepare(`SELECT state, count(*) AS n FROM rule_runs GROUP BY state`).all() as { state: string; n: number }[];
   if (process.env.DEBUG_BENCH) console.log(db.$client.prepare(`SELECT queue, state, count(*) AS n FROM jobs GROUP BY 1, 2`).all(), db.$client.prepare(`SELECT error, count(*) n FROM rule_runs GROUP BY 1`).all());
-  return { rate: N / (ms / 1000), cpuRate: N / ((used.user + used.system) / 1e6), runs, deps };
+  return { rate: n / (ms / 1000), cpuRate: n / ((used.user + used.system) / 1e6), runs, deps };
 }
 
-// These machines are shared and noisy: the two modes alternate (A B B A …) and each keeps its best round.
+// These machines are shared and noisy: after a short warm-up of each (the first run of a process is slower
+// while V8 compiles), the two modes alternate (A B B A …) and each keeps its best round.
 const ROUNDS = Number(values.rounds);
+if (!values.profile) for (const mode of [false, true]) await run(mode, Math.min(N, 2000));
+if (values.profile) {
+  // `--profile with|without`: one mode alone after its warm-up (for node --cpu-prof); no comparison printed.
+  await run(values.profile === 'with', Math.min(N, 2000));
+  const r = await run(values.profile === 'with');
+  console.log(`${values.profile} rules: ${Math.round(r.rate)} msg/s, ${Math.round(r.cpuRate)} per CPU second`);
+  process.exit(0);
+}
 const bases: Awaited<ReturnType<typeof run>>[] = [];
 const withs: Awaited<ReturnType<typeof run>>[] = [];
 for (let r = 0; r < ROUNDS; r++) {
@@ -95,13 +105,14 @@ const base = best(bases);
 const withRules = best(withs);
 const bestCpu = (xs: typeof bases) => Math.max(...xs.map((x) => x.cpuRate));
 
-// Evaluation alone: for each message event, the pass over every enabled rule (what the outbox consumer does).
+// Evaluation alone: for each message event, its text read back and the pass over every enabled rule (what the
+// outbox consumer does).
 const rules = withRules.deps.rules.enabled();
 const events = withRules.deps.db.$client.prepare(`SELECT data, conversation_id AS conversationId, contact_id AS contactId, deal_id AS dealId FROM domain_events WHERE type = 'message.received'`).all() as { data: string; conversationId: string | null; contactId: string | null; dealId: string | null }[];
 const times: number[] = [];
 for (const e of events) {
   const t = performance.now();
-  const data = JSON.parse(e.data) as Record<string, unknown>;
+  const data = withMessageText(withRules.deps.db, 'message.received', JSON.parse(e.data) as Record<string, unknown>);
   const view = textView(data);
   // Triggers, then the conditions of the rules they fire (the facts read once per message, as the consumer does).
   let facts: Facts | undefined;

@@ -4,6 +4,7 @@ import { EVENTS_FANOUT_QUEUE, matchesEventPattern, type EventType, type StoredEv
 import { serializeMetaStyle, signWebhookBody } from '../whatsapp/webhook/webhook.signature.js';
 import { PROCESS_WEBHOOK_QUEUE, type ProcessWebhookPayload } from '../whatsapp/webhook/webhook.ingest.js';
 import { processWebhookEvents } from '../whatsapp/webhook/webhook.process.js';
+import { withMessageText } from '../inbox/messages.repository.js';
 
 /** A consumer that takes the given types and remembers what it was handed. */
 function recorder(t: ReturnType<typeof createTestContext>, types: EventType[] | '*', opts: { failOnce?: boolean } = {}) {
@@ -91,11 +92,16 @@ describe('event outbox', () => {
     await deliver('wamid.OUTBOX1', 'Hello'); // Meta redelivers
     await deliver('wamid.OUTBOX2', 'Still there?');
     t.deps.outbox.fanOut();
-    expect(seen.map((e) => [e.type, JSON.parse(e.data).text ?? null])).toEqual([
+    // A message event names its message; the text is read back from it, not stored twice.
+    expect(seen.map((e) => 'text' in JSON.parse(e.data))).toEqual([false, false, false]);
+    expect(seen.map((e) => [e.type, withMessageText(t.db, e.type, JSON.parse(e.data)).text ?? null])).toEqual([
       ['conversation.created', null],
       ['message.received', 'Hello'],
       ['message.received', 'Still there?'],
     ]);
+    // Once the message is erased, so is its text.
+    t.db.$client.prepare(`DELETE FROM messages WHERE wa_message_id = 'wamid.OUTBOX2'`).run();
+    expect(withMessageText(t.db, 'message.received', JSON.parse(seen[2]!.data)).text).toBeNull();
     expect(JSON.parse(seen[1]!.data)).toMatchObject({ firstOfConversation: true, type: 'text', waMessageId: 'wamid.OUTBOX1' });
     expect(JSON.parse(seen[2]!.data).firstOfConversation).toBe(false);
   });

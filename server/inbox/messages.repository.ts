@@ -53,6 +53,23 @@ export function insertMessage(db: Db, row: MessageRow): boolean {
   return insert.run(...values).changes === 1;
 }
 
+/**
+ * Outbox events about a message name it (`data.id`) instead of carrying its text: the text is stored once,
+ * here, not again in every event for a month, and an erased message takes its text with it.
+ */
+export const MESSAGE_TEXT_EVENTS: ReadonlySet<string> = new Set(['message.received', 'message.sent']);
+
+/**
+ * A message event's payload with its message's text read back in (null once the message is gone). Events
+ * stored with their text (older ones) are left as they are. Mutates and returns `data` (freshly parsed).
+ */
+export function withMessageText(db: Db, type: string, data: Record<string, unknown>): Record<string, unknown> {
+  if (!MESSAGE_TEXT_EVENTS.has(type) || 'text' in data || typeof data.id !== 'string') return data;
+  const row = prepared(db, 'messages.textOf', () => db.$client.prepare('SELECT text FROM messages WHERE id = ?')).get(data.id) as { text: string | null } | undefined;
+  data.text = row?.text ?? null;
+  return data;
+}
+
 /** The newest message of a conversation (list previews: one indexed seek, prepared once). */
 export function lastMessageOf(db: Db, conversationId: string): MessageRow | undefined {
   const find = prepared(db, 'messages.lastOf', () =>

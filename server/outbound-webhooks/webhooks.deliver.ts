@@ -2,6 +2,7 @@ import { prepared, type Db } from '../../db/client.js';
 import type { AppDeps } from '../deps.js';
 import { RetryAfterError, type JobContext } from '../jobs/jobs.handlers.js';
 import type { JobStore } from '../jobs/jobs.store.js';
+import { MESSAGE_TEXT_EVENTS, withMessageText } from '../inbox/messages.repository.js';
 import { postWebhook, type AttemptOutcome } from './webhooks.http.js';
 import { DELIVER_QUEUE, DELIVERY_TIMEOUT_MS, eventBody, nextAttemptAt, PING_EVENT_ID, PING_TYPE, pingBody } from './webhooks.models.js';
 import { getDelivery, getSubscription, type DeliveryRow, type SubscriptionRow } from './webhooks.repository.js';
@@ -95,7 +96,9 @@ function deliveryBody(db: Db, delivery: DeliveryRow): string | null {
   const event = prepared(db, 'webhooks.event', () => db.$client.prepare('SELECT id, type, data, at FROM domain_events WHERE id = ?')).get(delivery.eventId) as
     | { id: number; type: string; data: string; at: number }
     | undefined;
-  return event ? eventBody(event) : null;
+  if (!event) return null;
+  // A message event names its message: the body carries the text as it is now (null once erased).
+  return eventBody(MESSAGE_TEXT_EVENTS.has(event.type) ? { ...event, data: JSON.stringify(withMessageText(db, event.type, JSON.parse(event.data) as Record<string, unknown>)) } : event);
 }
 
 /** Writes the outcome of an attempt (or of a drop) on the delivery row. */

@@ -45,6 +45,28 @@ describe('outbound webhook deliveries', () => {
     expect(await w.runDue()).toBe(0);
   });
 
+  it("a message event's body carries the message's text, read when it is sent (none once the message is erased)", async () => {
+    const rec = recordingFetch(() => new Response('', { status: 500 }));
+    const w = await createWebhooksTest({ fetch: rec.fetch });
+    await w.subscribe({ events: ['message.received'] });
+    const sql = w.t.db.$client;
+    sql.prepare(`INSERT INTO channels (id, name, phone_number_id, access_token_enc, app_secret_enc, verify_token_enc, created_at, updated_at) VALUES ('ch', 'c', '1', 'x', 'x', 'x', 1, 1)`).run();
+    sql.prepare(`INSERT INTO contacts (id, name, phone, created_at, updated_at) VALUES ('ct_1', 'Zoe', '+447700900123', 1, 1)`).run();
+    sql.prepare(`INSERT INTO conversations (id, contact_id, channel_id, created_at, updated_at) VALUES ('cv_1', 'ct_1', 'ch', 1, 1)`).run();
+    sql.prepare(`INSERT INTO messages (id, conversation_id, contact_id, channel_id, direction, type, text, status, timestamp, created_at, updated_at) VALUES ('m1', 'cv_1', 'ct_1', 'ch', 'inbound', 'text', 'Is the blue sofa in stock?', 'received', 1, 1, 1)`).run();
+    // As the webhook path records it: the event names the message, without a copy of its text.
+    w.emit('message.received', { id: 'm1', conversationId: 'cv_1', type: 'text' }, { contactId: 'ct_1' });
+    w.t.deps.outbox.fanOut();
+    await w.runDue();
+    expect(JSON.parse(rec.sent[0]!.body).data).toEqual({ id: 'm1', conversationId: 'cv_1', type: 'text', text: 'Is the blue sofa in stock?' });
+    // Erased before the retry: the retry does not send the text on.
+    sql.prepare(`DELETE FROM messages WHERE id = 'm1'`).run();
+    w.t.clock.advance(HOUR);
+    await w.runDue();
+    expect(rec.sent).toHaveLength(2);
+    expect(JSON.parse(rec.sent[1]!.body).data).toEqual({ id: 'm1', conversationId: 'cv_1', type: 'text', text: null });
+  });
+
   it('matches patterns, skips disabled subscriptions and those created after the event', async () => {
     const rec = recordingFetch();
     const w = await createWebhooksTest({ fetch: rec.fetch });

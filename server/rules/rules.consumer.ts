@@ -1,6 +1,7 @@
 import { prepared } from '../../db/client.js';
 import type { EventConsumer, EventType, StoredEvent } from '../events/events.outbox.js';
 import { waitingSinceOf } from '../inbox/conversations.repository.js';
+import { withMessageText } from '../inbox/messages.repository.js';
 import { newId } from '../lib/ids.js';
 import type { ActionDeps } from './rules.actions.js';
 import { evaluateConditions, textView, triggerMatches, type Facts } from './rules.models.js';
@@ -30,11 +31,16 @@ export function createRulesConsumer(deps: ConsumerDeps): EventConsumer {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (rule_id, event_key) DO NOTHING`,
       ),
     );
+  // "Conditions not met" is counted, one row per rule, conversation (or contact, or deal) and hour: a rule on
+  // every message that rarely applies logs a line per chat and hour instead of a row per message. Events come
+  // in id order: one read again (a cursor set back) is not counted twice.
   const skipped = () =>
-    prepared(db, 'rules.insertSkippedRun', () =>
+    prepared(db, 'rules.countSkippedRun', () =>
       db.$client.prepare(
-        `INSERT INTO rule_runs (id, rule_id, event_key, event_type, conversation_id, contact_id, deal_id, event, state, conditions_matched, error, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'skipped', 0, 'conditions not met', ?, ?) ON CONFLICT (rule_id, event_key) DO NOTHING`,
+        `INSERT INTO rule_runs (id, rule_id, event_key, event_type, conversation_id, contact_id, deal_id, event, state, conditions_matched, error, last_event_id, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, '{}', 'skipped', 0, 'conditions not met', ?, ?, ?)
+         ON CONFLICT (rule_id, event_key) DO UPDATE SET event_count = event_count + 1, last_event_id = excluded.last_event_id, updated_at = max(updated_at, excluded.updated_at)
+           WHERE excluded.last_event_id > coalesce(rule_runs.last_event_id, 0)`,
       ),
     );
   const exists = () => prepared(db, 'rules.runExists', () => db.$client.prepare(`SELECT 1 FROM rule_runs WHERE rule_id = ? AND event_key = ?`));
@@ -68,20 +74,19 @@ export function createRulesConsumer(deps: ConsumerDeps): EventConsumer {
     handle(events: StoredEvent[], { inline }: { inline: boolean }) {
       const now = deps.clock.now();
       for (const e of events) {
-        const data = JSON.parse(e.data) as Record<string, unknown>;
+        const data = withMessageText(db, e.type, JSON.parse(e.data) as Record<string, unknown>);
         const view = e.type === 'message.received' ? textView(data) : null;
         let facts: Facts | undefined;
-        let brief: string | undefined;
         let waitingSince: number | null | undefined;
         for (const rule of deps.rules.candidates(e.type, view)) {
           if (!triggerMatches(rule.trigger, data, view)) continue;
           const immediate = rule.trigger.type !== 'no_business_reply' && rule.trigger.type !== 'no_customer_reply';
           if (immediate && rule.conditions.items.length) {
-            // Conditions that do not hold end here with one row in the log: no job, no second write.
+            // Conditions that do not hold end here, counted in the log: no job, no run row of their own.
             facts ??= loadFacts(db, e, data, now);
             if (!evaluateConditions(rule.conditions, facts)) {
               // The log says which conversation and contact; the event itself is not copied (it is never run).
-              skipped().run(newId('run'), rule.row.id, `e:${e.id}`, e.type, e.conversationId, e.contactId, e.dealId, '{}', e.at, e.at);
+              skipped().run(newId('run'), rule.row.id, skipKey(e), e.type, e.conversationId, e.contactId, e.dealId, e.id, e.at, e.at);
               continue;
             }
           }
@@ -103,10 +108,8 @@ export function createRulesConsumer(deps: ConsumerDeps): EventConsumer {
             continue;
           }
           if (exists().get(rule.row.id, key)) continue; // fired by this event before (the outbox was read again)
-          // Finished here, its row keeps the event for the log only (cut short); a run that waits and goes on
-          // later, or is left to a job, keeps it whole.
-          const parks = rule.actions.some((a) => a.type === 'wait');
-          const run: RunRow = { id, ruleId: rule.row.id, eventKey: key, eventType: e.type, conversationId: e.conversationId, contactId: e.contactId, dealId: e.dealId, event: parks ? e.data : (brief ??= briefEvent(e.data, data)), state: 'pending', nextStep: 0, conditionsMatched: null, log: '[]', error: null, createdAt: e.at, updatedAt: e.at };
+          // The row keeps the event as stored (a message event names its message: no copy of the text).
+          const run: RunRow = { id, ruleId: rule.row.id, eventKey: key, eventType: e.type, conversationId: e.conversationId, contactId: e.contactId, dealId: e.dealId, event: e.data, state: 'pending', nextStep: 0, conditionsMatched: null, log: '[]', error: null, createdAt: e.at, updatedAt: e.at, eventCount: 1, lastEventId: null };
           try {
             // The run and its row commit with the fan-out: the row is written once, finished. Handed out inline,
             // one savepoint covers the whole fan-out (a run that throws undoes it all, and the fan-out job
@@ -130,10 +133,9 @@ export function createRulesConsumer(deps: ConsumerDeps): EventConsumer {
   };
 }
 
-const BRIEF_TEXT = 280;
+const HOUR = 3_600_000;
 
-/** An event's payload for the log of a run finished at once: long message text cut short. */
-export function briefEvent(json: string, data: Record<string, unknown>): string {
-  if (typeof data.text !== 'string' || data.text.length <= BRIEF_TEXT) return json;
-  return JSON.stringify({ ...data, text: `${data.text.slice(0, BRIEF_TEXT)}…` });
-}
+/** The log row an event whose conditions do not hold is counted on: its conversation's (…) in its hour. */
+export const skipKey = (e: Pick<StoredEvent, 'id' | 'conversationId' | 'contactId' | 'dealId' | 'at'>) =>
+  `n:${e.conversationId ?? e.contactId ?? e.dealId ?? `e${e.id}`}:${Math.floor(e.at / HOUR)}`;
+

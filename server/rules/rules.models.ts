@@ -1,6 +1,6 @@
 import type { EventType } from '../events/events.outbox.js';
 import type { Condition, Conditions, Trigger, TriggerType } from './rules.schemas.js';
-import { fold, keywordWords, requiredLiteral, textView, type TextView } from './rules.text.js';
+import { fold, keywordWords, requiredLiteral, textView, wholeWordsOf, type TextView } from './rules.text.js';
 
 /** The outbox event that fires each trigger (schedules fire from their cron instead). */
 export const TRIGGER_EVENTS: Record<TriggerType, EventType | null> = {
@@ -28,7 +28,7 @@ const keywordParts = (k: string) => {
   if (!parts) keywordCache.set(k, (parts = keywordWords(k)));
   return parts;
 };
-const regexCache = new Map<string, { re: RegExp; literal: string | null }>();
+const regexCache = new Map<string, { re: RegExp; literal: string | null; words: string[] }>();
 
 /** Whether an event of the trigger's type also passes its options (keywords, first message, tag, stage). */
 export function triggerMatches(t: Trigger, data: Record<string, unknown>, view: TextView | null = t.type === 'keyword' ? textView(data) : null): boolean {
@@ -43,8 +43,11 @@ export function triggerMatches(t: Trigger, data: Record<string, unknown>, view: 
       });
       if (byWord || !t.regex) return byWord;
       let compiled = regexCache.get(t.regex);
-      if (!compiled) regexCache.set(t.regex, (compiled = { re: new RegExp(t.regex, 'iu'), literal: requiredLiteral(t.regex) }));
-      if (compiled.literal !== null && !view.folded.includes(compiled.literal)) return false;
+      if (!compiled) {
+        const literal = requiredLiteral(t.regex);
+        regexCache.set(t.regex, (compiled = { re: new RegExp(t.regex, 'iu'), literal, words: literal ? wholeWordsOf(literal) : [] }));
+      }
+      if (compiled.literal !== null && (compiled.words.some((w) => !view.words.has(w)) || !view.folded.includes(compiled.literal))) return false;
       return compiled.re.test(view.text);
     }
     case 'tag_added':

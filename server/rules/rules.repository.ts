@@ -111,10 +111,12 @@ export function createRuleCache(db: Db) {
 }
 export type RuleCache = ReturnType<typeof createRuleCache>;
 
-export function ruleToJson(db: Db, row: RuleRow) {
+/** A rule for the API, with when it last fired and how often in the 24 hours before `now`. */
+export function ruleToJson(db: Db, row: RuleRow, now: number) {
   const stats = db.$client
-    .prepare(`SELECT max(created_at) AS lastRunAt, sum(created_at > ?) AS runs24h FROM rule_runs WHERE rule_id = ?`)
-    .get(Date.now() - 86_400_000, row.id) as { lastRunAt: number | null; runs24h: number | null };
+    // A counted "conditions not met" row stands for event_count firings, the last at updated_at.
+    .prepare(`SELECT max(CASE WHEN event_count > 1 THEN updated_at ELSE created_at END) AS lastRunAt, sum(CASE WHEN created_at > ? THEN event_count ELSE 0 END) AS runs24h FROM rule_runs WHERE rule_id = ?`)
+    .get(now - 86_400_000, row.id) as { lastRunAt: number | null; runs24h: number | null };
   return {
     id: row.id,
     name: row.name,

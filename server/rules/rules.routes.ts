@@ -24,7 +24,7 @@ export function createRulesRoutes(deps: AppDeps) {
     if (!rule) throw notFound('rules.not_found', 'No such rule.');
     return rule;
   };
-  const json = (r: RuleRow) => ruleToJson(db, r);
+  const json = (r: RuleRow) => ruleToJson(db, r, clock.now());
   return new Hono<AppEnv>()
     .get('/rules', admins, (c) => c.json({ data: listRules(db).map(json) }))
     .post('/rules', admins, async (c) => {
@@ -84,7 +84,7 @@ export function createRulesRoutes(deps: AppDeps) {
       const before = q.cursor && /^\d+$/.test(q.cursor) ? Number(q.cursor) : Number.MAX_SAFE_INTEGER;
       const rows = db.$client
         .prepare(`SELECT rowid AS seq, * FROM rule_runs WHERE rule_id = ? AND rowid < ? ORDER BY rowid DESC LIMIT ?`)
-        .all(rule.id, before, q.limit + 1) as (typeof ruleRuns.$inferSelect & { seq: number; event_type: string; conversation_id: string | null; contact_id: string | null; conditions_matched: number | null; created_at: number; updated_at: number })[];
+        .all(rule.id, before, q.limit + 1) as (typeof ruleRuns.$inferSelect & { seq: number; event_type: string; conversation_id: string | null; contact_id: string | null; conditions_matched: number | null; created_at: number; updated_at: number; event_count: number })[];
       const more = rows.length > q.limit;
       const items = rows.slice(0, q.limit);
       return c.json({
@@ -99,6 +99,8 @@ export function createRulesRoutes(deps: AppDeps) {
           contactId: r.contact_id,
           createdAt: toIso(r.created_at),
           updatedAt: toIso(r.updated_at),
+          // >1: "conditions not met" for this many events of the conversation in that hour (the last at updatedAt).
+          eventCount: r.event_count,
         })),
         nextCursor: more ? String(items.at(-1)!.seq) : null,
       });

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { ruleRuns, rules } from '../../db/schema/rules.js';
 import { inTransaction, prepared, type Db } from '../../db/client.js';
 import { getConversation } from '../inbox/conversations.repository.js';
+import { withMessageText } from '../inbox/messages.repository.js';
 import { executeAction, RuleConfigError, type ActionDeps, type StepResult } from './rules.actions.js';
 import { loadFacts } from './rules.facts.js';
 import { evaluateConditions, type Facts } from './rules.models.js';
@@ -92,7 +93,7 @@ export function runRule(deps: ActionDeps & { rules: RuleCache }, payload: { runI
   const now = clock.now();
   const rule = deps.rules.byId(run.ruleId) ?? null;
   if (!rule) return finish(db, run, { state: 'skipped', error: 'the rule was disabled or deleted before it ran' }, now);
-  const event = 'event' in payload ? payload.event : (JSON.parse(run.event) as Record<string, unknown>);
+  const event = 'event' in payload ? payload.event : withMessageText(db, run.eventType, JSON.parse(run.event) as Record<string, unknown>);
 
   // The run's outcome is written once at the end: callers hold one transaction (or savepoint) around the
   // whole run, so progress written between steps would never be seen by anyone — only cost a write each.

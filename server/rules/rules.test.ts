@@ -110,6 +110,32 @@ describe('automation rules', () => {
     expect((await k.runs(second.id)).map((r) => r.state)).toEqual(['done']);
   });
 
+  it('counts "conditions not met" on one log line per conversation and hour, each event once', async () => {
+    const k = await rulesSetup();
+    const rule = await k.createRule({ name: 'VIPs', trigger: { type: 'message_received' }, conditions: { match: 'all', items: [{ field: 'contact.tag', op: 'eq', value: 'vip' }] }, actions: [{ type: 'add_tag', tag: 'vip-seen' }] });
+    for (const text of ['one', 'two', 'three']) await k.says('351912000091', text);
+    await k.says('351912000092', 'hello');
+    k.pump();
+    k.t.clock.advance(61 * MIN);
+    await k.says('351912000091', 'an hour later');
+    k.pump();
+    // The outbox read again (a cursor set back by hand) counts nothing twice.
+    k.t.db.$client.prepare(`UPDATE event_cursors SET last_id = 0 WHERE consumer = 'rules'`).run();
+    k.pump();
+    const a = k.conversationOf('351912000091');
+    const b = k.conversationOf('351912000092');
+    k.t.db.$client.prepare(`INSERT INTO contact_tags (contact_id, tag, created_at) VALUES (?, 'vip', 0)`).run(b.contact_id);
+    await k.says('351912000092', 'I am a VIP now');
+    k.pump();
+    const runs = await k.runs(rule.id);
+    // Newest first (by when each line began): b's run, a's next hour, b's line, a's first hour (three messages).
+    expect(runs.map((r) => [r.conversationId === a.id ? 'a' : 'b', r.state, r.eventCount])).toEqual([['b', 'done', 1], ['a', 'skipped', 1], ['b', 'skipped', 1], ['a', 'skipped', 3]]);
+    expect(runs[3]).toMatchObject({ error: 'conditions not met' });
+    expect(Date.parse(runs[1]!.createdAt) - Date.parse(runs[3]!.createdAt)).toBe(61 * MIN);
+    // The rule list counts every firing, not every line.
+    expect((await (await k.api(`/rules/${rule.id}`)).json()).data.runs24h).toBe(6);
+  });
+
   it('fires once per event even when the outbox is read again (a restart before the cursor moved)', async () => {
     const k = await rulesSetup();
     const rule = await k.createRule({ name: 'Tag every message', trigger: { type: 'message_received' }, actions: [{ type: 'add_tag', tag: 'talked' }] });

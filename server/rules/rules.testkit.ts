@@ -45,7 +45,8 @@ export async function rulesSetup() {
     if (res.status !== 201) throw new Error(`rule: ${res.status} ${await res.text()}`);
     return (await res.json()).data as { id: string };
   };
-  const runs = async (ruleId: string) => (await (await api(`/rules/${ruleId}/runs`)).json()).data as { state: string; error: string | null; steps: { action: string; status: string; detail: string | null }[]; conversationId: string | null }[];
+  const runs = async (ruleId: string) =>
+    (await (await api(`/rules/${ruleId}/runs`)).json()).data as { state: string; error: string | null; steps: { action: string; status: string; detail: string | null }[]; conversationId: string | null; eventCount: number; createdAt: string; updatedAt: string }[];
   const conversationOf = (waId: string) => t.db.$client.prepare(`SELECT v.* FROM conversations v JOIN contacts c ON c.id = v.contact_id WHERE c.wa_id = ?`).get(waId) as { id: string; assignee_id: string | null; team_id: string | null; contact_id: string };
   const tagsOf = (contactId: string) => (t.db.$client.prepare('SELECT tag FROM contact_tags WHERE contact_id = ? ORDER BY tag').all(contactId) as { tag: string }[]).map((r) => r.tag);
   return { t, owner, says, pump, api, createRule, runs, conversationOf, tagsOf };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { fold, requiredLiteral, splitWords, textView } from './rules.text.js';
+import { fold, requiredLiteral, splitWords, textView, wholeWordsOf } from './rules.text.js';
 
 describe('fold and words', () => {
   it('folds case and accents like the NFKD + mark-stripping definition, also outside Latin', () => {
-    const samples = ['Olá! Pedido 12: ¿tienen CAFÉ? ☕', 'Preço', 'naïve façade', 'ﬁnal Ⅻ', 'Ελληνικά', 'Tiếng Việt', 'emoji 👍🏽 ok', ''];
+    const samples = ['Olá! Pedido 12: ¿tienen CAFÉ? ☕', 'Preço', 'naïve façade', 'ﬁnal Ⅻ', 'Ελληνικά ΟΔΟΣ', 'Tiếng Việt', 'emoji 👍🏽 ok', '', 'already decomposed: a\u0301b e\u0308\u0301', '한국어 텍스트', 'Ｆｕｌｌ ｗｉｄｔｈ', 'İstanbul straße ǅ', 'Kelvin K long ſ', 'Olá Olá Olá'];
     for (const s of samples) expect(fold(s)).toBe(s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase());
   });
 
@@ -38,12 +38,28 @@ describe('requiredLiteral', () => {
   });
 
   it('never rejects a text the regex matches', () => {
-    const texts = ['Pedido 12: ok', 'PEDIDO 7:', 'Colr', 'COLOUR', 'ﬁnal invoice #123', 'Kelvin \u212Aelvin', 'ſtop', 'price list', 'cost list'];
-    const sources = ['\\bpedido \\d+:', 'colou?r', 'invoice #\\d{3}', 'kelvin', 'stop', '(price|cost) list', 'final'];
+    const texts = ['Pedido 12: ok', 'PEDIDO 7:', 'Colr', 'COLOUR', 'ﬁnal invoice #123', 'Kelvin \u212Aelvin', 'ſtop', 'price list', 'cost list', 'Olá! Pedido 40: ☕', 'xpedido 40:40', 'ORDER #12 (PAID) ok', 'Ｏｒｄｅｒ #7 (ｐａｉｄ)', 'Order #7 (PAID) now'];
+    const sources = ['\\bpedido \\d+:', 'colou?r', 'invoice #\\d{3}', 'kelvin', 'stop', '(price|cost) list', 'final', 'pedido 40:', 'order #\\d+ \\(paid\\)', ' #7 \\(paid\\) '];
     for (const source of sources) {
       const re = new RegExp(source, 'iu');
       const literal = requiredLiteral(source);
-      for (const text of texts) if (re.test(text) && literal) expect(fold(text), `${source} on ${text}`).toContain(literal);
+      if (!literal) continue;
+      for (const text of texts) {
+        if (!re.test(text)) continue;
+        expect(fold(text), `${source} on ${text}`).toContain(literal);
+        // …and every word it holds whole is a word of the text.
+        for (const w of wholeWordsOf(literal)) expect(textView({ text })!.words.has(w), `${w} of ${source} in ${text}`).toBe(true);
+      }
     }
+  });
+
+  it.each([
+    ['pedido 40:', ['40']],
+    [' list', []],
+    ['pedido ', []],
+    [' #7 (paid) ', ['7', 'paid']],
+    ['invoice', []],
+  ])('whole words of %j: %j', (literal, words) => {
+    expect(wholeWordsOf(literal)).toEqual(words);
   });
 });

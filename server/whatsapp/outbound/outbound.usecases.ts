@@ -108,7 +108,7 @@ export function queueOutboundMessage(deps: OutboundDeps, input: QueueInput): { m
     deps.jobs.enqueue(SEND_MESSAGE_QUEUE, { messageId: row.id }, { idempotencyKey: row.id, maxAttempts: 8 });
     if (row.text) requestSearchIndex(deps.jobs, now);
     deps.outbox?.emit(
-      { type: 'message.sent', conversationId: conv.id, contactId: conv.contactId, data: { id: row.id, conversationId: conv.id, contactId: conv.contactId, channelId: channel.id, type: row.type, text: row.text, authorId: row.authorId } },
+      { type: 'message.sent', conversationId: conv.id, contactId: conv.contactId, data: { id: row.id, conversationId: conv.id, contactId: conv.contactId, channelId: channel.id, type: row.type, authorId: row.authorId } }, // text: see MESSAGE_TEXT_EVENTS
       now,
     );
   });

@@ -195,7 +195,8 @@ function applyMessage(ctx: ApplyContext, channel: Channel, ev: InboundMessageEve
       {
         type: 'message.received',
         ...ids,
-        data: { id: row.id, conversationId: conversation.id, contactId: contact.id, channelId: channel.id, type: row.type, text: row.text, waMessageId: row.waMessageId, timestamp: new Date(row.timestamp).toISOString(), firstOfConversation: first, referral: ev.referral ?? null },
+        // No text: consumers read it from the message (MESSAGE_TEXT_EVENTS), not from a second copy.
+        data: { id: row.id, conversationId: conversation.id, contactId: contact.id, channelId: channel.id, type: row.type, waMessageId: row.waMessageId, timestamp: new Date(row.timestamp).toISOString(), firstOfConversation: first, referral: ev.referral ?? null },
       },
       now,
     );

@@ -117,6 +117,8 @@ export interface Run {
   contactId: string | null;
   createdAt: string;
   updatedAt: string;
+  /** >1 on a "conditions not met" line: that many events of the conversation in one hour, the last at updatedAt. */
+  eventCount: number;
 }
 
 const id = encodeURIComponent;

@@ -53,6 +53,12 @@ export function RunLog(props: { ruleId: string; tick: number; names?: Names }) {
                 <span class="run-when">
                   <time datetime={r.createdAt}>{time(r.createdAt)}</time>
                   <span class="muted"> · {eventLabel(r.eventType)}</span>
+                  <Show when={r.eventCount > 1}>
+                    <span class="muted" data-testid="run-count">
+                      {' '}
+                      × {r.eventCount}, the last at <time datetime={r.updatedAt}>{time(r.updatedAt)}</time>
+                    </span>
+                  </Show>
                 </span>
                 <span class="badge-row">
                   <ToneBadge tone={conditionsResult(r).tone}>{conditionsResult(r).label}</ToneBadge>
