@@ -113,7 +113,7 @@ const times: number[] = [];
 for (const e of events) {
   const t = performance.now();
   const data = withMessageText(withRules.deps.db, 'message.received', JSON.parse(e.data) as Record<string, unknown>);
-  const view = textView(data);
+  const view = textView(data, withRules.deps.rules.vocabulary());
   // Triggers, then the conditions of the rules they fire (the facts read once per message, as the consumer does).
   let facts: Facts | undefined;
   for (const r of withRules.deps.rules.candidates('message.received', view)) {

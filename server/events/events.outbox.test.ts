@@ -106,6 +106,36 @@ describe('event outbox', () => {
     expect(JSON.parse(seen[2]!.data).firstOfConversation).toBe(false);
   });
 
+  it('hands out inline exactly what the table holds, also after a savepoint freed ids, with the payload object and memo', () => {
+    const t = createTestContext();
+    const seen = recorder(t, '*');
+    const sql = t.db.$client;
+    const emit = (id: string) => t.deps.outbox.emit({ type: 'deal.created', dealId: id, data: { id }, memo: { note: `memo ${id}` } }, t.clock.now());
+    const rolledBack = (fn: () => void) => {
+      sql.prepare('SAVEPOINT body').run();
+      fn();
+      sql.prepare('ROLLBACK TO body').run();
+      sql.prepare('RELEASE body').run();
+    };
+    sql.transaction(() =>
+      t.deps.outbox.holdFanOutJob(() => {
+        emit('d1');
+        rolledBack(() => (emit('gone-2'), emit('gone-3')));
+        emit('d4'); // takes the id gone-2 had
+        rolledBack(() => emit('gone-5')); // above the last row: never looked at
+        t.deps.outbox.fanOutInline();
+      }),
+    )();
+    const rows = sql.prepare('SELECT id, data FROM domain_events ORDER BY id').all() as { id: number; data: string }[];
+    expect(rows.map((r) => JSON.parse(r.data).id)).toEqual(['d1', 'd4']);
+    expect(seen.map((e) => [e.id, e.data])).toEqual(rows.map((r) => [r.id, r.data]));
+    expect(seen.map((e) => [e.payload, e.memo])).toEqual([[{ id: 'd1' }, { note: 'memo d1' }], [{ id: 'd4' }, { note: 'memo d4' }]]);
+    // Handed out later by the job (another transaction), the same events come from the table alone.
+    sql.prepare(`UPDATE event_cursors SET last_id = 0 WHERE consumer = 'test'`).run();
+    t.deps.outbox.fanOut();
+    expect(seen.slice(2).map((e) => [JSON.parse(e.data).id, e.payload, e.memo])).toEqual([['d1', undefined, undefined], ['d4', undefined, undefined]]);
+  });
+
   it('hands out what a change records inside its own transaction, then drops the fan-out job it made redundant', () => {
     const t = createTestContext();
     const seen = recorder(t, '*', { failOnce: true });

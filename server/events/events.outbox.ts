@@ -42,7 +42,13 @@ export interface DomainEvent {
   conversationId?: string | null;
   contactId?: string | null;
   dealId?: string | null;
+  /** Plain JSON values only: it is stored as JSON, and consumers may be handed this very object. */
   data: Record<string, unknown>;
+  /**
+   * What the emitter has at hand that consumers would otherwise read back (a message's text). Never
+   * stored: handed out only with an event handed out in the transaction that recorded it.
+   */
+  memo?: Record<string, unknown>;
 }
 
 export interface StoredEvent {
@@ -53,6 +59,9 @@ export interface StoredEvent {
   dealId: string | null;
   data: string;
   at: number;
+  /** Handed out in the transaction that recorded it: `data` as the emitter gave it (read only), and its memo. */
+  payload?: Readonly<Record<string, unknown>>;
+  memo?: Record<string, unknown>;
 }
 
 /** A reader of the outbox: `wants` is asked on the write path (keep it a cached lookup), `handle` in order. */
@@ -100,12 +109,32 @@ export function createEventOutbox(db: Db, jobs: Pick<JobStore, 'enqueueUnlessQue
   // Inside holdFanOutJob: whether an event was recorded whose fan-out job is still owed.
   let holding = 0;
   let owed = false;
+  // Events recorded inside holdFanOutJob, by id, for the inline hand-out: their payload object need not be
+  // parsed again, and their memo saves reading back what the emitter knew. The table stays the truth: an
+  // entry is used only for a row read back with the same JSON (a savepoint rolled back may free an id).
+  const held = new Map<number, StoredEvent>();
   const enqueueFanOut = () => jobs.enqueueUnlessQueued(EVENTS_FANOUT_QUEUE, {}, { maxAttempts: 10 });
   const insert = () =>
     prepared(db, 'events.insert', () =>
       db.$client.prepare('INSERT INTO domain_events (type, conversation_id, contact_id, deal_id, data, at) VALUES (?, ?, ?, ?, ?, ?)'),
     );
   const lastId = () => (prepared(db, 'events.lastId', () => db.$client.prepare('SELECT coalesce(max(id), 0) AS id FROM domain_events')).get() as { id: number }).id;
+  /**
+   * The events after `from` straight from `held`, when it has every one up to the last recorded (null
+   * otherwise). An id a rolled-back savepoint freed is taken again by the next event, whose entry replaces
+   * the stale one; and ids above the last recorded are not looked at: so what is returned is the table's.
+   */
+  const heldAfter = (from: number): StoredEvent[] | null => {
+    if (!held.has(from + 1)) return null;
+    const last = lastId();
+    const out: StoredEvent[] = [];
+    for (let id = from + 1; id <= last && out.length < BATCH; id++) {
+      const e = held.get(id);
+      if (e === undefined) return null;
+      out.push(e);
+    }
+    return out;
+  };
   const outbox: EventOutbox = {
     register(consumer: EventConsumer): void {
       if (consumers.some((c) => c.name === consumer.name)) throw new Error(`event consumer ${consumer.name} registered twice`);
@@ -125,7 +154,12 @@ export function createEventOutbox(db: Db, jobs: Pick<JobStore, 'enqueueUnlessQue
     /** Records an event in the caller's transaction; returns whether it was written. */
     emit(e: DomainEvent, at: number): boolean {
       if (!consumers.some((c) => c.wants(e.type))) return false;
-      insert().run(e.type, e.conversationId ?? null, e.contactId ?? null, e.dealId ?? null, JSON.stringify(e.data), at);
+      const json = JSON.stringify(e.data);
+      const { lastInsertRowid } = insert().run(e.type, e.conversationId ?? null, e.contactId ?? null, e.dealId ?? null, json, at);
+      if (holding > 0) {
+        const id = Number(lastInsertRowid);
+        held.set(id, { id, type: e.type, conversationId: e.conversationId ?? null, contactId: e.contactId ?? null, dealId: e.dealId ?? null, data: json, at, payload: e.data, memo: e.memo });
+      }
       // One waiting fan-out job is enough: it reads everything new from each cursor when it runs.
       if (holding > 0) owed = true;
       else enqueueFanOut();
@@ -178,6 +212,7 @@ export function createEventOutbox(db: Db, jobs: Pick<JobStore, 'enqueueUnlessQue
         return result;
       } finally {
         if (--holding === 0) {
+          held.clear();
           // In the caller's transaction: kept if it commits — even after `fn` threw, as a worker batch keeps
           // what it did — and gone if it rolls back with the events. (If `fn` threw, its error is the one
           // to report, not a failure to queue the job.)
@@ -222,8 +257,14 @@ export function createEventOutbox(db: Db, jobs: Pick<JobStore, 'enqueueUnlessQue
       for (const consumer of consumers) {
         const batch = () => {
           const from = (cursor.get(consumer.name) as { lastId: number } | undefined)?.lastId ?? 0;
-          const events = read.all(from, BATCH) as StoredEvent[];
+          const events = (held.size > 0 && heldAfter(from)) || (read.all(from, BATCH) as StoredEvent[]);
           if (events.length === 0) return 0;
+          if (held.size > 0) {
+            for (const e of events) {
+              const h = held.get(e.id);
+              if (h !== undefined && h !== e && h.data === e.data) (e.payload = h.payload), (e.memo = h.memo);
+            }
+          }
           const wanted = events.filter((e) => consumer.wants(e.type));
           if (wanted.length) consumer.handle(wanted, { inline });
           advance.run(consumer.name, events.at(-1)!.id);

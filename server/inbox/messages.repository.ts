@@ -60,14 +60,15 @@ export function insertMessage(db: Db, row: MessageRow): boolean {
 export const MESSAGE_TEXT_EVENTS: ReadonlySet<string> = new Set(['message.received', 'message.sent']);
 
 /**
- * A message event's payload with its message's text read back in (null once the message is gone). Events
- * stored with their text (older ones) are left as they are. Mutates and returns `data` (freshly parsed).
+ * A message event's payload with its message's text read back in (null once the message is gone), or
+ * taken from the event's memo when it is handed out in the transaction that recorded it. Events stored
+ * with their text (older ones) are left as they are. Returns `data` itself or a copy with the text.
  */
-export function withMessageText(db: Db, type: string, data: Record<string, unknown>): Record<string, unknown> {
+export function withMessageText(db: Db, type: string, data: Readonly<Record<string, unknown>>, memo?: Record<string, unknown>): Record<string, unknown> {
   if (!MESSAGE_TEXT_EVENTS.has(type) || 'text' in data || typeof data.id !== 'string') return data;
+  if (memo && 'text' in memo) return { ...data, text: memo.text };
   const row = prepared(db, 'messages.textOf', () => db.$client.prepare('SELECT text FROM messages WHERE id = ?')).get(data.id) as { text: string | null } | undefined;
-  data.text = row?.text ?? null;
-  return data;
+  return { ...data, text: row?.text ?? null };
 }
 
 /** The newest message of a conversation (list previews: one indexed seek, prepared once). */

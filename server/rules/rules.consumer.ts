@@ -33,16 +33,25 @@ export function createRulesConsumer(deps: ConsumerDeps): EventConsumer {
     );
   // "Conditions not met" is counted, one row per rule, conversation (or contact, or deal) and hour: a rule on
   // every message that rarely applies logs a line per chat and hour instead of a row per message. Events come
-  // in id order: one read again (a cursor set back) is not counted twice.
-  const skipped = () =>
-    prepared(db, 'rules.countSkippedRun', () =>
+  // in id order: one read again (a cursor set back) is not counted twice. Most events find their line there.
+  const countSkip = () =>
+    prepared(db, 'rules.countSkip', () =>
       db.$client.prepare(
-        `INSERT INTO rule_runs (id, rule_id, event_key, event_type, conversation_id, contact_id, deal_id, event, state, conditions_matched, error, last_event_id, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, '{}', 'skipped', 0, 'conditions not met', ?, ?, ?)
-         ON CONFLICT (rule_id, event_key) DO UPDATE SET event_count = event_count + 1, last_event_id = excluded.last_event_id, updated_at = max(updated_at, excluded.updated_at)
-           WHERE excluded.last_event_id > coalesce(rule_runs.last_event_id, 0)`,
+        `UPDATE rule_runs SET event_count = event_count + 1, last_event_id = ?, updated_at = max(updated_at, ?)
+         WHERE rule_id = ? AND event_key = ? AND last_event_id < ?`,
       ),
     );
+  const firstSkip = () =>
+    prepared(db, 'rules.firstSkip', () =>
+      db.$client.prepare(
+        `INSERT INTO rule_runs (id, rule_id, event_key, event_type, conversation_id, contact_id, deal_id, event, state, conditions_matched, error, last_event_id, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, '{}', 'skipped', 0, 'conditions not met', ?, ?, ?) ON CONFLICT (rule_id, event_key) DO NOTHING`,
+      ),
+    );
+  const skipped = (ruleId: string, e: StoredEvent) => {
+    const key = skipKey(e);
+    if (countSkip().run(e.id, e.at, ruleId, key, e.id).changes === 0) firstSkip().run(newId('run'), ruleId, key, e.type, e.conversationId, e.contactId, e.dealId, e.id, e.at, e.at);
+  };
   const exists = () => prepared(db, 'rules.runExists', () => db.$client.prepare(`SELECT 1 FROM rule_runs WHERE rule_id = ? AND event_key = ?`));
   // A savepoint per run on statements prepared once (a transaction wrapper built per run costs more).
   const savepoint = () =>
@@ -74,8 +83,9 @@ export function createRulesConsumer(deps: ConsumerDeps): EventConsumer {
     handle(events: StoredEvent[], { inline }: { inline: boolean }) {
       const now = deps.clock.now();
       for (const e of events) {
-        const data = withMessageText(db, e.type, JSON.parse(e.data) as Record<string, unknown>);
-        const view = e.type === 'message.received' ? textView(data) : null;
+        // Read only: the payload object may be the emitter's own (handed out in its transaction).
+        const data: Readonly<Record<string, unknown>> = withMessageText(db, e.type, e.payload ?? (JSON.parse(e.data) as Record<string, unknown>), e.memo);
+        const view = e.type === 'message.received' ? textView(data, deps.rules.vocabulary()) : null;
         let facts: Facts | undefined;
         let waitingSince: number | null | undefined;
         for (const rule of deps.rules.candidates(e.type, view)) {
@@ -86,7 +96,7 @@ export function createRulesConsumer(deps: ConsumerDeps): EventConsumer {
             facts ??= loadFacts(db, e, data, now);
             if (!evaluateConditions(rule.conditions, facts)) {
               // The log says which conversation and contact; the event itself is not copied (it is never run).
-              skipped().run(newId('run'), rule.row.id, skipKey(e), e.type, e.conversationId, e.contactId, e.dealId, e.id, e.at, e.at);
+              skipped(rule.row.id, e);
               continue;
             }
           }
@@ -108,8 +118,11 @@ export function createRulesConsumer(deps: ConsumerDeps): EventConsumer {
             continue;
           }
           if (exists().get(rule.row.id, key)) continue; // fired by this event before (the outbox was read again)
-          // The row keeps the event as stored (a message event names its message: no copy of the text).
-          const run: RunRow = { id, ruleId: rule.row.id, eventKey: key, eventType: e.type, conversationId: e.conversationId, contactId: e.contactId, dealId: e.dealId, event: e.data, state: 'pending', nextStep: 0, conditionsMatched: null, log: '[]', error: null, createdAt: e.at, updatedAt: e.at, eventCount: 1, lastEventId: null };
+          // A run that waits and goes on later keeps the event its actions read (a message event names its
+          // message: no copy of the text); one that finishes here keeps none (the log names what fired it: the
+          // event's type and id, its conversation and contact); one left to a job is given it below.
+          const parks = rule.actions.some((a) => a.type === 'wait');
+          const run: RunRow = { id, ruleId: rule.row.id, eventKey: key, eventType: e.type, conversationId: e.conversationId, contactId: e.contactId, dealId: e.dealId, event: parks ? e.data : '{}', state: 'pending', nextStep: 0, conditionsMatched: null, log: '[]', error: null, createdAt: e.at, updatedAt: e.at, eventCount: 1, lastEventId: null };
           try {
             // The run and its row commit with the fan-out: the row is written once, finished. Handed out inline,
             // one savepoint covers the whole fan-out (a run that throws undoes it all, and the fan-out job

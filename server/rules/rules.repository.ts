@@ -4,7 +4,7 @@ import { rules } from '../../db/schema/rules.js';
 import { toIso } from '../lib/clock.js';
 import type { EventType } from '../events/events.outbox.js';
 import { TRIGGER_EVENTS } from './rules.models.js';
-import { keywordWords, type TextView } from './rules.text.js';
+import { keywordWords, requiredLiteral, vocabularyOf, wholeWordsOf, type TextView, type Vocabulary } from './rules.text.js';
 import { actionSchema, conditionsSchema, scopeSchema, triggerSchema, type Action, type Conditions, type Trigger } from './rules.schemas.js';
 
 export type RuleRow = typeof rules.$inferSelect;
@@ -47,10 +47,13 @@ interface RuleIndex {
   /** Single-word keywords (folded) → their rules; other keyword rules (phrases, regexes) are scanned. */
   byWord: Map<string, Rule[]>;
   scanned: Rule[];
+  /** Every word a keyword trigger checks for whole: the only words of a message worth cutting out. */
+  vocabulary: Vocabulary;
 }
 
 function indexRules(all: Rule[]): RuleIndex {
-  const index: RuleIndex = { all, byId: new Map(all.map((r) => [r.row.id, r])), byEvent: new Map(), byWord: new Map(), scanned: [] };
+  const index: RuleIndex = { all, byId: new Map(all.map((r) => [r.row.id, r])), byEvent: new Map(), byWord: new Map(), scanned: [], vocabulary: new Map() };
+  const words = new Set<string>();
   for (const r of all) {
     const type = TRIGGER_EVENTS[r.trigger.type];
     if (!type) continue;
@@ -58,10 +61,14 @@ function indexRules(all: Rule[]): RuleIndex {
       index.byEvent.set(type, [...(index.byEvent.get(type) ?? []), r]);
       continue;
     }
-    const words = (r.trigger.keywords ?? []).map(keywordWords);
-    if (r.trigger.regex || words.some((w) => w.length !== 1)) index.scanned.push(r);
-    else for (const [w] of words) if (!index.byWord.get(w!)?.includes(r)) index.byWord.set(w!, [...(index.byWord.get(w!) ?? []), r]);
+    const keywords = (r.trigger.keywords ?? []).map(keywordWords);
+    for (const parts of keywords) if (parts.length === 1) words.add(parts[0]!);
+    const literal = r.trigger.regex ? requiredLiteral(r.trigger.regex) : null;
+    if (literal) for (const w of wholeWordsOf(literal)) words.add(w);
+    if (r.trigger.regex || keywords.some((w) => w.length !== 1)) index.scanned.push(r);
+    else for (const [w] of keywords) if (!index.byWord.get(w!)?.includes(r)) index.byWord.set(w!, [...(index.byWord.get(w!) ?? []), r]);
   }
+  index.vocabulary = vocabularyOf(words);
   return index;
 }
 
@@ -78,6 +85,11 @@ export function createRuleCache(db: Db) {
       const hits = new Set<Rule>(index.scanned);
       if (view) for (const w of view.words) for (const r of index.byWord.get(w) ?? []) hits.add(r);
       return hits.size ? [...byType, ...hits] : byType;
+    },
+    /** The words keyword triggers look for (`textView` cuts out only these). */
+    vocabulary(): Vocabulary {
+      index ??= indexRules(this.enabled());
+      return index.vocabulary;
     },
     /** An enabled rule, parsed (undefined when disabled or deleted). */
     byId(id: string): Rule | undefined {

@@ -43,12 +43,12 @@ function finish(db: Db, run: RunRow & { fresh?: boolean }, patch: Outcome, now: 
     prepared(db, 'rules.insertFinishedRun', () =>
       db.$client.prepare(
         `INSERT INTO rule_runs (id, rule_id, event_key, event_type, conversation_id, contact_id, deal_id, event, state, next_step, conditions_matched, log, error, created_at, updated_at)
-         VALUES (@id, @ruleId, @eventKey, @eventType, @conversationId, @contactId, @dealId, @event, @state, @nextStep, @matched, @log, @error, @createdAt, @now)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-    ).run({
-      id: run.id, ruleId: run.ruleId, eventKey: run.eventKey, eventType: run.eventType, conversationId: run.conversationId, contactId: run.contactId, dealId: run.dealId, event: run.event,
-      state: patch.state ?? run.state, nextStep: patch.nextStep ?? run.nextStep, matched, log: patch.log ?? run.log, error: patch.error ?? null, createdAt: run.createdAt, now,
-    });
+    ).run(
+      run.id, run.ruleId, run.eventKey, run.eventType, run.conversationId, run.contactId, run.dealId, run.event,
+      patch.state ?? run.state, patch.nextStep ?? run.nextStep, matched, patch.log ?? run.log, patch.error ?? null, run.createdAt, now,
+    );
     return;
   }
   prepared(db, 'rules.runProgress', () =>
@@ -88,7 +88,8 @@ export interface FreshRun {
  */
 export function runRule(deps: ActionDeps & { rules: RuleCache }, payload: { runId: string } | FreshRun): void {
   const { db, clock } = deps;
-  const run: (RunRow & { fresh?: boolean }) | undefined = 'run' in payload ? { ...payload.run, fresh: true } : getRun(db, payload.runId);
+  // A fresh run's row object is the fan-out's own, made for this call: marked, not copied.
+  const run: (RunRow & { fresh?: boolean }) | undefined = 'run' in payload ? Object.assign(payload.run, { fresh: true }) : getRun(db, payload.runId);
   if (!run || (run.state !== 'pending' && run.state !== 'waiting')) return;
   const now = clock.now();
   const rule = deps.rules.byId(run.ruleId) ?? null;
@@ -127,7 +128,7 @@ export function runRule(deps: ActionDeps & { rules: RuleCache }, payload: { runI
     if (!matched) return finish(db, run, { conditionsMatched: false, state: 'skipped', error: 'conditions not met' }, now);
   }
 
-  const log = JSON.parse(run.log) as Step[];
+  const log = run.log === '[]' ? [] : (JSON.parse(run.log) as Step[]);
   const entry = (action: string, result: StepResult, at: number) => log.push({ action, status: result.status, detail: result.detail, at: new Date(at).toISOString() });
   for (let i = run.nextStep; i < rule.actions.length; i++) {
     const action = rule.actions[i]!;

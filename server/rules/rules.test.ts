@@ -3,6 +3,7 @@ import { rulesSetup } from './rules.testkit.js';
 import { fireSchedule } from './rules.jobs.js';
 import { isWithinBusinessHours, triggerMatches } from './rules.models.js';
 import { LOOP_LIMIT } from './rules.run.js';
+import type { Trigger } from './rules.schemas.js';
 
 const MIN = 60_000;
 
@@ -282,5 +283,28 @@ describe('rule models', () => {
     expect(triggerMatches(t, { text: 'How much is it' })).toBe(true);
     expect(triggerMatches(t, { text: 'precos' })).toBe(false);
     expect(triggerMatches({ type: 'keyword', regex: '\\border\\s*#?\\d+' }, { text: 'Where is order #123?' })).toBe(true);
+  });
+
+  it('the consumer, which cuts out only the words rules look for, fires the same keyword rules as a full split', async () => {
+    const k = await rulesSetup();
+    const triggers: Trigger[] = [
+      { type: 'keyword', keywords: ['preço', 'blue sofa'] },
+      { type: 'keyword', keywords: ['sofa'] },
+      { type: 'keyword', regex: '\\bpedido 40: (pago|paid)' },
+      { type: 'keyword', keywords: ['東京'] },
+    ];
+    const ids: string[] = [];
+    for (const [i, trigger] of triggers.entries()) ids.push((await k.createRule({ name: `K${i}`, trigger, actions: [{ type: 'add_tag', tag: `k${i}` }] })).id);
+    const texts = ['Qual o PREÇO do blue sofas?', 'sofa!', 'sofas', 'Pedido 40: PAGO ✓', 'pedido 400: pago', 'xpedido 40: paid', '東京 タワー', 'Olá 東京タワー'];
+    for (const [i, text] of texts.entries()) await k.says(`3519120009${String(i).padStart(2, '0')}`, text);
+    k.pump();
+    for (const [i, text] of texts.entries()) {
+      const contact = k.conversationOf(`3519120009${String(i).padStart(2, '0')}`).contact_id;
+      const expected = triggers.flatMap((t, r) => (triggerMatches(t, { text }) ? [`k${r}`] : []));
+      expect(k.tagsOf(contact), text).toEqual(expected);
+    }
+    // Not vacuous: the texts fire each rule at least once and not every time.
+    const fired = triggers.map((t) => texts.filter((text) => triggerMatches(t, { text })).length);
+    expect(fired.every((n) => n > 0 && n < texts.length)).toBe(true);
   });
 });

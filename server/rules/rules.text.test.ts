@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fold, requiredLiteral, splitWords, textView, wholeWordsOf } from './rules.text.js';
+import { fold, requiredLiteral, splitWords, textView, vocabularyOf, wholeWordsOf, wordsIn } from './rules.text.js';
 
 describe('fold and words', () => {
   it('folds case and accents like the NFKD + mark-stripping definition, also outside Latin', () => {
@@ -10,6 +10,15 @@ describe('fold and words', () => {
   it('splits on anything that is not a letter or digit, like the Unicode-property split', () => {
     const samples = ['olá! pedido 12: ¿tienen café? ☕', 'a-b_c d', '東京 タワー', '𝒜𝒷 x 😀y', 'x\u{1F600}', '   ', '12,5 €'];
     for (const s of samples) expect(splitWords(s)).toEqual(s.split(/[^\p{L}\p{N}]+/u).filter(Boolean));
+  });
+
+  it('finds the words of a vocabulary as a full split would, and only those (hash collisions too)', () => {
+    const vocabulary = vocabularyOf(['preco', 'cafe', '12', '東京', '𝒜𝒷', 'Aa']);
+    const samples = ['olá! pedido 12: ¿tienen café? ☕', 'preco preco, precos', '東京 タワー 𝒜𝒷 x', 'BB Aa', 'cafe12 12cafe', ''];
+    for (const s of samples.map(fold)) expect(wordsIn(s, vocabulary)).toEqual(new Set(splitWords(s).filter((w) => vocabulary.get([...w].reduce((h, _c, i) => (Math.imul(h, 31) + w.charCodeAt(i)) | 0, 0))?.includes(w))));
+    // "BB" hashes like "Aa" (31·66 + 66 = 31·65 + 97) and is still not found.
+    expect(wordsIn('BB Aa', vocabulary)).toEqual(new Set(['Aa']));
+    expect(wordsIn(fold('Preço do café: 12 €'), vocabulary)).toEqual(new Set(['preco', 'cafe', '12']));
   });
 
   it('prepares a message once: folded text and its distinct words', () => {

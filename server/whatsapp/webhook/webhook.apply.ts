@@ -197,6 +197,7 @@ function applyMessage(ctx: ApplyContext, channel: Channel, ev: InboundMessageEve
         ...ids,
         // No text: consumers read it from the message (MESSAGE_TEXT_EVENTS), not from a second copy.
         data: { id: row.id, conversationId: conversation.id, contactId: contact.id, channelId: channel.id, type: row.type, waMessageId: row.waMessageId, timestamp: new Date(row.timestamp).toISOString(), firstOfConversation: first, referral: ev.referral ?? null },
+        memo: { text: row.text },
       },
       now,
     );
