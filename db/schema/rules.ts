@@ -48,8 +48,8 @@ export const ruleRuns = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
     /**
      * How many events the row stands for: 1 for a run; a rule's "conditions not met" are counted on one row
-     * per conversation (or contact, or deal) and hour, from `created_at` to `updated_at` — a rule on every
-     * message that rarely applies would otherwise log a row per message.
+     * per hour and deal (deal events), conversation, or else contact, from `created_at` to `updated_at` — a
+     * rule on every message that rarely applies would otherwise log a row per message.
      */
     eventCount: integer('event_count').notNull().default(1),
     /** On a counted row, the last event counted: an event read again (a cursor set back) is not counted twice. */

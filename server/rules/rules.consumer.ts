@@ -148,7 +148,12 @@ export function createRulesConsumer(deps: ConsumerDeps): EventConsumer {
 
 const HOUR = 3_600_000;
 
-/** The log row an event whose conditions do not hold is counted on: its conversation's (…) in its hour. */
-export const skipKey = (e: Pick<StoredEvent, 'id' | 'conversationId' | 'contactId' | 'dealId' | 'at'>) =>
-  `n:${e.conversationId ?? e.contactId ?? e.dealId ?? `e${e.id}`}:${Math.floor(e.at / HOUR)}`;
+/**
+ * The log row an event whose conditions do not hold is counted on, in its hour: its deal's for a deal event,
+ * otherwise its conversation's, or its contact's when it has none.
+ */
+export const skipKey = (e: Pick<StoredEvent, 'id' | 'type' | 'conversationId' | 'contactId' | 'dealId' | 'at'>) => {
+  const subject = e.type.startsWith('deal.') ? (e.dealId ?? e.conversationId) : (e.conversationId ?? e.contactId ?? e.dealId);
+  return `n:${subject ?? `e${e.id}`}:${Math.floor(e.at / HOUR)}`;
+};
 

@@ -9,16 +9,21 @@ const WORD_CHAR = /[\p{L}\p{N}]/u;
 const NON_ASCII = /[^\x00-\x7f]/;
 const NON_ASCII_RUN = /[^\x00-\x7f]+/g;
 
-// Folded runs of non-ASCII text ("á", " — ", "☕ "): a chat repeats the same few, so each is folded once.
+const MARKS = /\p{M}+/gu;
+
+// Folded short runs of non-ASCII text ("á", " — ", "☕ "): a chat repeats the same few, so each is folded
+// once. Only short ones: a key under 13 characters is a copy (a longer slice would keep its whole message
+// alive), and a long run (a text in Chinese) is rarely seen twice.
 const foldedRuns = new Map<string, string>();
 const FOLDED_RUNS_KEPT = 5_000;
+const CACHED_RUN = 12;
 
 /** A run of non-ASCII characters in NFKD with its combining marks dropped. */
 function foldRun(run: string): string {
+  if (run.length > CACHED_RUN) return run.normalize('NFKD').replace(MARKS, '');
   let folded = foldedRuns.get(run);
   if (folded !== undefined) return folded;
-  folded = '';
-  for (const ch of run.normalize('NFKD')) if (!MARK.test(ch)) folded += ch;
+  folded = run.normalize('NFKD').replace(MARKS, '');
   if (foldedRuns.size >= FOLDED_RUNS_KEPT) foldedRuns.clear();
   foldedRuns.set(run, folded);
   return folded;
