@@ -44,7 +44,7 @@ interface RuleIndex {
   byId: Map<string, Rule>;
   /** Rules by the event type that fires them, keyword rules left out. */
   byEvent: Map<EventType, Rule[]>;
-  /** Single-word keywords (folded) → their rules; other keyword rules (phrases, regexes) are scanned. */
+  /** Single-word keywords (folded) → their rules, and a regex-only rule under a word its regex needs whole; other keyword rules (phrases, regexes) are scanned. */
   byWord: Map<string, Rule[]>;
   scanned: Rule[];
   /** Every word a keyword trigger checks for whole: the only words of a message worth cutting out. */
@@ -64,9 +64,13 @@ function indexRules(all: Rule[]): RuleIndex {
     const keywords = (r.trigger.keywords ?? []).map(keywordWords);
     for (const parts of keywords) if (parts.length === 1) words.add(parts[0]!);
     const literal = r.trigger.regex ? requiredLiteral(r.trigger.regex) : null;
-    if (literal) for (const w of wholeWordsOf(literal)) words.add(w);
-    if (r.trigger.regex || keywords.some((w) => w.length !== 1)) index.scanned.push(r);
-    else for (const [w] of keywords) if (!index.byWord.get(w!)?.includes(r)) index.byWord.set(w!, [...(index.byWord.get(w!) ?? []), r]);
+    const regexWords = literal ? wholeWordsOf(literal) : [];
+    for (const w of regexWords) words.add(w);
+    const under = (w: string) => index.byWord.get(w)?.includes(r) || index.byWord.set(w, [...(index.byWord.get(w) ?? []), r]);
+    // A regex alone that needs a whole word cannot match a message without it: looked up by that word too.
+    if (r.trigger.regex && keywords.length === 0 && regexWords.length) under(regexWords[0]!);
+    else if (r.trigger.regex || keywords.some((w) => w.length !== 1)) index.scanned.push(r);
+    else for (const [w] of keywords) under(w!);
   }
   index.vocabulary = vocabularyOf(words);
   return index;
@@ -81,10 +85,14 @@ export function createRuleCache(db: Db) {
     candidates(type: EventType, view: TextView | null): Rule[] {
       index ??= indexRules(this.enabled());
       const byType = index.byEvent.get(type) ?? [];
-      if (type !== 'message.received') return byType;
-      const hits = new Set<Rule>(index.scanned);
-      if (view) for (const w of view.words) for (const r of index.byWord.get(w) ?? []) hits.add(r);
-      return hits.size ? [...byType, ...hits] : byType;
+      // Keyword rules need text: without it none can match.
+      if (type !== 'message.received' || !view) return byType;
+      const hits: Rule[] = [];
+      for (const w of view.words) {
+        const rules = index.byWord.get(w);
+        if (rules !== undefined) for (const r of rules) if (!hits.includes(r)) hits.push(r);
+      }
+      return hits.length || index.scanned.length ? [...byType, ...index.scanned, ...hits] : byType;
     },
     /** The words keyword triggers look for (`textView` cuts out only these). */
     vocabulary(): Vocabulary {
