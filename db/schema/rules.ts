@@ -54,12 +54,17 @@ export const ruleRuns = sqliteTable(
     eventCount: integer('event_count').notNull().default(1),
     /** On a counted row, the last event counted: an event read again (a cursor set back) is not counted twice. */
     lastEventId: integer('last_event_id'),
+    /**
+     * The conversation (or contact) whose runs of this rule loop protection counts, set on a run that acted
+     * (done, waiting, failed) and that the check applies to; null otherwise — most rows: a rule on customer
+     * messages that does not reach out cannot loop, and its runs stay out of the index.
+     */
+    loopKey: text('loop_key'),
   },
   (t) => [
     uniqueIndex('rule_runs_event_unique').on(t.ruleId, t.eventKey),
     index('rule_runs_rule_idx').on(t.ruleId, t.createdAt),
-    // Loop protection counts the runs that acted; runs skipped by their conditions (most rows, on a busy
-    // conditional rule) stay out of this index.
-    index('rule_runs_acted_idx').on(t.conversationId, t.createdAt).where(sql`state IN ('done', 'waiting', 'failed')`),
+    // Loop protection counts a rule's runs that acted for one conversation (or contact) in the last hour.
+    index('rule_runs_loop_idx').on(t.ruleId, t.loopKey, t.createdAt).where(sql`loop_key IS NOT NULL`),
   ],
 );

@@ -122,7 +122,7 @@ export function createRulesConsumer(deps: ConsumerDeps): EventConsumer {
           // message: no copy of the text); one that finishes here keeps none (the log names what fired it: the
           // event's type and id, its conversation and contact); one left to a job is given it below.
           const parks = rule.actions.some((a) => a.type === 'wait');
-          const run: RunRow = { id, ruleId: rule.row.id, eventKey: key, eventType: e.type, conversationId: e.conversationId, contactId: e.contactId, dealId: e.dealId, event: parks ? e.data : '{}', state: 'pending', nextStep: 0, conditionsMatched: null, log: '[]', error: null, createdAt: e.at, updatedAt: e.at, eventCount: 1, lastEventId: null };
+          const run: RunRow = { id, ruleId: rule.row.id, eventKey: key, eventType: e.type, conversationId: e.conversationId, contactId: e.contactId, dealId: e.dealId, event: parks ? e.data : '{}', state: 'pending', nextStep: 0, conditionsMatched: null, log: '[]', error: null, createdAt: e.at, updatedAt: e.at, eventCount: 1, lastEventId: null, loopKey: null };
           try {
             // The run and its row commit with the fan-out: the row is written once, finished. Handed out inline,
             // one savepoint covers the whole fan-out (a run that throws undoes it all, and the fan-out job

@@ -31,7 +31,7 @@ const step = <T>(db: Db, fn: () => T): T => (db.$client.inTransaction ? fn() : i
 
 const getRun = (db: Db, id: string) => prepared(db, 'rules.runById', () => db.select().from(ruleRuns).where(eq(ruleRuns.id, sql.placeholder('id'))).prepare()).get({ id });
 
-type Outcome = Partial<Pick<RunRow, 'state' | 'nextStep' | 'conditionsMatched' | 'log' | 'error'>>;
+type Outcome = Partial<Pick<RunRow, 'state' | 'nextStep' | 'conditionsMatched' | 'log' | 'error' | 'loopKey'>>;
 
 /**
  * Records a run's outcome: an UPDATE of its row, or — for a run started in memory by the fan-out — the
@@ -42,21 +42,21 @@ function finish(db: Db, run: RunRow & { fresh?: boolean }, patch: Outcome, now: 
   if (run.fresh) {
     prepared(db, 'rules.insertFinishedRun', () =>
       db.$client.prepare(
-        `INSERT INTO rule_runs (id, rule_id, event_key, event_type, conversation_id, contact_id, deal_id, event, state, next_step, conditions_matched, log, error, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO rule_runs (id, rule_id, event_key, event_type, conversation_id, contact_id, deal_id, event, state, next_step, conditions_matched, log, error, loop_key, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
     ).run(
       run.id, run.ruleId, run.eventKey, run.eventType, run.conversationId, run.contactId, run.dealId, run.event,
-      patch.state ?? run.state, patch.nextStep ?? run.nextStep, matched, patch.log ?? run.log, patch.error ?? null, run.createdAt, now,
+      patch.state ?? run.state, patch.nextStep ?? run.nextStep, matched, patch.log ?? run.log, patch.error ?? null, patch.loopKey ?? null, run.createdAt, now,
     );
     return;
   }
   prepared(db, 'rules.runProgress', () =>
     db.$client.prepare(
       `UPDATE rule_runs SET state = coalesce(@state, state), next_step = coalesce(@nextStep, next_step), conditions_matched = coalesce(@matched, conditions_matched),
-         log = coalesce(@log, log), error = coalesce(@error, error), updated_at = @now WHERE id = @id`,
+         log = coalesce(@log, log), error = coalesce(@error, error), loop_key = coalesce(@loopKey, loop_key), updated_at = @now WHERE id = @id`,
     ),
-  ).run({ id: run.id, now, state: patch.state ?? null, nextStep: patch.nextStep ?? null, matched, log: patch.log ?? null, error: patch.error ?? null });
+  ).run({ id: run.id, now, state: patch.state ?? null, nextStep: patch.nextStep ?? null, matched, log: patch.log ?? null, error: patch.error ?? null, loopKey: patch.loopKey ?? null });
 }
 
 /**
@@ -99,6 +99,8 @@ export function runRule(deps: ActionDeps & { rules: RuleCache }, payload: { runI
   // The run's outcome is written once at the end: callers hold one transaction (or savepoint) around the
   // whole run, so progress written between steps would never be seen by anyone — only cost a write each.
   let matched: boolean | undefined;
+  // Set when loop protection applies to this run: written on the row if it acts, for the next runs' count.
+  let loopKey: string | null = null;
   if (run.conditionsMatched === null) {
     // Read only when a check below needs it ("no reply" triggers, a scope).
     const needsConversation = rule.trigger.type === 'no_business_reply' || rule.trigger.type === 'no_customer_reply' || rule.scope.channelId || rule.scope.teamId;
@@ -114,14 +116,15 @@ export function runRule(deps: ActionDeps & { rules: RuleCache }, payload: { runI
     if (rule.scope.channelId && conversation?.channelId !== rule.scope.channelId) return finish(db, run, { state: 'skipped', error: 'another WhatsApp number' }, now);
     if (rule.scope.teamId && conversation?.teamId !== rule.scope.teamId) return finish(db, run, { state: 'skipped', error: 'another team' }, now);
     // Per conversation, or per contact for contact events (tags, fields) that carry none.
-    const subject = run.conversationId ? { column: 'conversation_id', id: run.conversationId, what: 'conversation' } : run.contactId ? { column: 'contact_id', id: run.contactId, what: 'contact' } : null;
+    const subject = run.conversationId ? { id: run.conversationId, what: 'conversation' } : run.contactId ? { id: run.contactId, what: 'contact' } : null;
     // A customer's message is caused by a rule only through what reaches the customer (an auto-reply answered
     // by their own auto-responder, round and round): a rule on messages that only tags or assigns cannot loop.
     if (subject && (run.eventType !== 'message.received' || rule.actions.some((a) => REACHES_OUT.has(a.type)))) {
-      const recent = prepared(db, `rules.recentRuns.${subject.column}`, () =>
-        db.$client.prepare(`SELECT count(*) AS n FROM rule_runs WHERE rule_id = ? AND ${subject.column} = ? AND created_at > ? AND state IN ('done', 'waiting', 'failed') AND id != ?`),
+      const recent = prepared(db, 'rules.recentRuns', () =>
+        db.$client.prepare(`SELECT count(*) AS n FROM rule_runs WHERE rule_id = ? AND loop_key = ? AND created_at > ? AND id != ?`),
       ).get(rule.row.id, subject.id, now - HOUR, run.id) as { n: number };
       if (recent.n >= LOOP_LIMIT) return finish(db, run, { state: 'skipped', error: `loop protection: ${recent.n} runs for this ${subject.what} in the last hour` }, now);
+      loopKey = subject.id;
     }
     // Conditions that need nothing loaded (none) are not loaded for.
     matched = rule.conditions.items.length === 0 || evaluateConditions(rule.conditions, ('facts' in payload && payload.facts) || loadFacts(db, run, event, now));
@@ -147,7 +150,7 @@ export function runRule(deps: ActionDeps & { rules: RuleCache }, payload: { runI
       // Park: the next run of this job continues after the wait.
       step(db, () => {
         entry('wait', { status: 'done', detail: `${action.minutes} min` }, at);
-        finish(db, run, { state: 'waiting', conditionsMatched: matched, nextStep: i, log: JSON.stringify(log) }, at);
+        finish(db, run, { state: 'waiting', conditionsMatched: matched, nextStep: i, log: JSON.stringify(log), loopKey }, at);
         deps.jobs.enqueue(RULE_RUN_QUEUE, { runId: run.id }, { idempotencyKey: `${run.id}@${i}`, runAt: at + action.minutes * 60_000, maxAttempts: 5 });
       });
       return;
@@ -159,12 +162,12 @@ export function runRule(deps: ActionDeps & { rules: RuleCache }, payload: { runI
       // A rule pointing at something deleted: this run fails with the reason, the rule is flagged, others go on.
       step(db, () => {
         entry(action.type, { status: 'failed', detail: err.message }, at);
-        finish(db, run, { state: 'failed', conditionsMatched: matched, error: err.message, log: JSON.stringify(log) }, at);
+        finish(db, run, { state: 'failed', conditionsMatched: matched, error: err.message, log: JSON.stringify(log), loopKey }, at);
         db.update(rules).set({ flaggedError: err.message }).where(eq(rules.id, rule.row.id)).run();
       });
       deps.rules.invalidate();
       return;
     }
   }
-  finish(db, run, { state: 'done', conditionsMatched: matched, nextStep: rule.actions.length, log: JSON.stringify(log) }, clock.now());
+  finish(db, run, { state: 'done', conditionsMatched: matched, nextStep: rule.actions.length, log: JSON.stringify(log), loopKey }, clock.now());
 }
