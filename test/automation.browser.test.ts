@@ -75,8 +75,14 @@ describe.skipIf(!hasBrowser)('automation in a real browser (sandbox)', () => {
     expect(contact.tags).toEqual(['lead']);
     const conv = (await (await api(`/conversations?contactId=${contact.id}`)).json()).data[0];
     expect(conv).toMatchObject({ teamId: sales.id });
+    // Asked again: the lead's "conditions not met" line counts it instead of adding one.
+    expect((await api('/sandbox/inbound', { from: lead, name: `Lead ${vp.name}`, text: `price${vp.n}??` })).status()).toBe(202);
+    await expect
+      .poll(async () => ((await (await api(`/rules/${ruleId}/runs`)).json()).data as { state: string; eventCount: number }[]).map((r) => [r.state, r.eventCount]).sort(), { timeout: 15_000 })
+      .toEqual([['skipped', 2], ['waiting', 1]]);
     await page.reload(); // the run log shows them
     await page.getByText('Done').first().waitFor();
+    expect(await page.getByTestId('run-count').textContent()).toMatch(/× 2, the last at/);
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(vp.width);
     await context.close();
   });
