@@ -109,15 +109,16 @@ export function createRulesConsumer(deps: ConsumerDeps): EventConsumer {
             key = `w:${e.conversationId ?? e.id}:${since}`;
             runAt = since + rule.trigger.minutes! * 60_000;
           }
-          const id = newId('run');
           if (delayed) {
             // Most messages fall in a waiting period that already has its follow-up: look before writing.
             if (exists().get(rule.row.id, key)) continue;
+            const id = newId('run');
             if (insert().run(id, rule.row.id, key, e.type, e.conversationId, e.contactId, e.dealId, e.data, e.at, e.at).changes === 0) continue;
             deps.jobs.enqueue(RULE_RUN_QUEUE, { runId: id }, { idempotencyKey: id, runAt, maxAttempts: 5 });
             continue;
           }
           if (exists().get(rule.row.id, key)) continue; // fired by this event before (the outbox was read again)
+          const id = newId('run');
           // A run that waits and goes on later keeps the event its actions read (a message event names its
           // message: no copy of the text); one that finishes here keeps none (the log names what fired it: the
           // event's type and id, its conversation and contact); one left to a job is given it below.
