@@ -109,9 +109,10 @@ export function createEventOutbox(db: Db, jobs: Pick<JobStore, 'enqueueUnlessQue
   // Inside holdFanOutJob: whether an event was recorded whose fan-out job is still owed.
   let holding = 0;
   let owed = false;
-  // Events recorded inside holdFanOutJob, by id, for the inline hand-out: their payload object need not be
-  // parsed again, and their memo saves reading back what the emitter knew. The table stays the truth: an
-  // entry is used only for a row read back with the same JSON (a savepoint rolled back may free an id).
+  // Events recorded inside holdFanOutJob, by id, for the inline hand-out: they need not be read back, their
+  // payload object need not be parsed again, and their memo saves reading back what the emitter knew. Used
+  // only where they are exactly the table's rows (see heldAfter; a row read back gets its entry's payload
+  // only if its JSON is the same).
   const held = new Map<number, StoredEvent>();
   const enqueueFanOut = () => jobs.enqueueUnlessQueued(EVENTS_FANOUT_QUEUE, {}, { maxAttempts: 10 });
   const insert = () =>

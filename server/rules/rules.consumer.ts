@@ -31,7 +31,7 @@ export function createRulesConsumer(deps: ConsumerDeps): EventConsumer {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (rule_id, event_key) DO NOTHING`,
       ),
     );
-  // "Conditions not met" is counted, one row per rule, conversation (or contact, or deal) and hour: a rule on
+  // "Conditions not met" is counted, one row per rule, hour and subject (see skipKey): a rule on
   // every message that rarely applies logs a line per chat and hour instead of a row per message. Events come
   // in id order: one read again (a cursor set back) is not counted twice. Most events find their line there.
   const countSkip = () =>
