@@ -4,8 +4,8 @@
  * exist, so the hot loops avoid Unicode-property regexes over the whole text (they cost ~5× more).
  */
 
-const MARK = /\p{M}/u;
-const WORD_CHAR = /[\p{L}\p{N}]/u;
+import { wordCharAt } from '../lib/words.js';
+
 const NON_ASCII = /[^\x00-\x7f]/;
 const NON_ASCII_RUN = /[^\x00-\x7f]+/g;
 
@@ -36,14 +36,6 @@ function foldRun(run: string): string {
  */
 export function fold(s: string): string {
   return (NON_ASCII.test(s) ? s.replace(NON_ASCII_RUN, foldRun) : s).toLowerCase();
-}
-
-/** How many UTF-16 units the letter or digit at `i` takes (1, or 2 for a surrogate pair); 0 if none is there. */
-function wordCharAt(s: string, i: number): number {
-  const c = s.charCodeAt(i);
-  if (c < 128) return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) ? 1 : 0;
-  if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) return WORD_CHAR.test(s.slice(i, i + 2)) ? 2 : 0;
-  return WORD_CHAR.test(s[i]!) ? 1 : 0;
 }
 
 /** The words (runs of letters and digits) of a folded text, in order. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fold, MARK_END as E, MARK_START as S, queryTerms, rankAndHighlight } from './search.models.js';
+import { fold, MARK_END as E, MARK_START as S, queryTerms, rankAndHighlight, scoreHits } from './search.models.js';
 
 describe('search ranking and snippets', () => {
   it('folds accents and case like the FTS tokenizer', () => {
@@ -17,6 +17,28 @@ describe('search ranking and snippets', () => {
     words[30] = 'refund';
     const [r] = rankAndHighlight([{ text: words.join(' ') }], ['refund'], 6);
     expect(r!.snippet).toBe(`…w28 w29 ${S}refund${E} w31 w32 w33…`);
+  });
+
+  it('scores by a character scan exactly as by the Unicode word regex', () => {
+    const rows = [
+      { text: 'Qual é o PREÇO da entrega? Preços, preçário… entregas!' },
+      { text: 'Ébano, éclair and ENTREGA 2x; ﬁnal Σίσυφος 東京 𝒜𝒷 price-list' },
+      { text: 'nothing here but words words words and 123 numbers' },
+      { text: null },
+      { text: '👍🏽 ok — "Entrega" amanhã, preço fixo' },
+    ];
+    const terms = queryTerms('preço entreg 東京 ébano');
+    const reference = (() => {
+      const docs = rows.map((r) => {
+        const words = [...(r.text ?? '').matchAll(/[\p{L}\p{N}]+/gu)].map((m) => m[0]);
+        return { words: words.length, tf: words.filter((w) => terms.some((t) => fold(w).startsWith(t))).length };
+      });
+      const avg = docs.reduce((s, d) => s + d.words, 0) / docs.length;
+      return docs.map(({ words, tf }) => (tf * 2.2) / (tf + 1.2 * (0.25 + (0.75 * words) / avg)));
+    })();
+    const scores = scoreHits(rows, terms).map((r) => r.score);
+    scores.forEach((s, i) => expect(s).toBeCloseTo(reference[i]!, 12));
+    expect(scores.filter((s) => s > 0)).toHaveLength(3); // not vacuous
   });
 
   it('ranks more mentions in a shorter text first (bm25 without the constant IDF)', () => {

@@ -1,3 +1,5 @@
+import { wordCharAt } from '../lib/words.js';
+
 /** Highlight markers around matched words in snippets (control characters: never in user text, safe in JSON). */
 export const MARK_START = '\u0001';
 export const MARK_END = '\u0002';
@@ -16,15 +18,58 @@ const K1 = 1.2;
 const B = 0.75;
 
 /**
- * Ranks texts that all matched the same terms (FTS found them) and cuts a highlighted snippet of each.
- * Every candidate holds every term, so bm25's IDF is the same for all of them: term frequency with a
- * length norm (the rest of bm25) orders them, in JavaScript, where it costs nothing — asking FTS5 for
- * `rank` makes it read every posting of common words.
+ * Ranks texts that all matched the same terms (FTS found them). Every candidate holds every term, so bm25's
+ * IDF is the same for all of them: term frequency with a length norm (the rest of bm25) orders them, in
+ * JavaScript, where it costs little — asking FTS5 for `rank` makes it read every posting of common words.
+ * Up to 500 candidates of up to 4 KB each are scored per search: words are counted by a character scan,
+ * and only a word that can start like a term (its first letter) is cut out and folded.
  */
+export function scoreHits<T extends { text: string | null }>(rows: readonly T[], terms: readonly string[]): (T & { score: number })[] {
+  const isHit = hitTest(terms);
+  const firsts = new Set(terms.map((t) => t.charCodeAt(0)));
+  const counts = rows.map((row) => {
+    const text = row.text ?? '';
+    let words = 0;
+    let tf = 0;
+    for (let i = 0; i < text.length; i++) {
+      let width = wordCharAt(text, i);
+      if (!width) continue;
+      const start = i;
+      while (width) {
+        i += width;
+        width = i < text.length ? wordCharAt(text, i) : 0;
+      }
+      words++;
+      // An ASCII first letter folds to itself in lower case: a word no term starts with is not cut out.
+      const c = text.charCodeAt(start);
+      if (c >= 128 || firsts.has(c | (c >= 65 && c <= 90 ? 0x20 : 0))) tf += isHit(text.slice(start, i)) ? 1 : 0;
+    }
+    return { words, tf };
+  });
+  const avg = counts.reduce((sum, c) => sum + c.words, 0) / Math.max(1, counts.length) || 1;
+  return rows.map((row, n) => {
+    const { words, tf } = counts[n]!;
+    return { ...row, score: (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * words) / avg)) };
+  });
+}
+
+/** A highlighted snippet of `text`: a window of words around its first match, matches marked. */
+export function highlight(text: string | null, terms: readonly string[], window = 12): string {
+  const isHit = hitTest(terms);
+  const t = text ?? '';
+  const tokens = [...t.matchAll(/[\p{L}\p{N}]+/gu)].map((m) => ({ start: m.index, end: m.index + m[0].length, hit: isHit(m[0]) }));
+  return snippetOf(t, tokens, window);
+}
+
+/** Ranks and highlights every row (see scoreHits, highlight); a search highlights only the rows it returns. */
 export function rankAndHighlight<T extends { text: string | null }>(rows: readonly T[], terms: readonly string[], window = 12): (T & { score: number; snippet: string })[] {
-  // The same words recur across hundreds of hits: each distinct word is folded and matched once per search.
+  return scoreHits(rows, terms).map((r) => ({ ...r, snippet: highlight(r.text, terms, window) }));
+}
+
+/** Whether a word matches a term as the FTS prefix query did; each distinct word is folded once. */
+function hitTest(terms: readonly string[]): (word: string) => boolean {
   const hits = new Map<string, boolean>();
-  const isHit = (word: string) => {
+  return (word) => {
     let hit = hits.get(word);
     if (hit === undefined) {
       const folded = fold(word);
@@ -32,17 +77,6 @@ export function rankAndHighlight<T extends { text: string | null }>(rows: readon
     }
     return hit;
   };
-  const docs = rows.map((row) => {
-    const text = row.text ?? '';
-    const tokens = [...text.matchAll(/[\p{L}\p{N}]+/gu)].map((m) => ({ start: m.index, end: m.index + m[0].length, hit: isHit(m[0]) }));
-    return { row, text, tokens };
-  });
-  const avg = docs.reduce((s, d) => s + d.tokens.length, 0) / Math.max(1, docs.length) || 1;
-  return docs.map(({ row, text, tokens }) => {
-    const tf = tokens.filter((t) => t.hit).length;
-    const score = (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * tokens.length) / avg));
-    return { ...row, score, snippet: snippetOf(text, tokens, window) };
-  });
 }
 
 function snippetOf(text: string, tokens: { start: number; end: number; hit: boolean }[], window: number): string {

@@ -1,7 +1,7 @@
 import { prepared, type Db } from '../../db/client.js';
 import { toIso } from '../lib/clock.js';
 import { canSee, type conversationScope } from '../teams/teams.repository.js';
-import { MARK_END, MARK_START, queryTerms, rankAndHighlight } from './search.models.js';
+import { highlight, MARK_END, MARK_START, queryTerms, scoreHits } from './search.models.js';
 
 export { MARK_END, MARK_START };
 
@@ -26,7 +26,7 @@ type Scope = ReturnType<typeof conversationScope>;
 
 /**
  * Messages matching what a person typed that the caller may see: the newest CANDIDATES hits in FTS
- * order (rowid, no `rank`), ranked and highlighted in JavaScript (see rankAndHighlight), best first.
+ * order (rowid, no `rank`), ranked and highlighted in JavaScript (see scoreHits, highlight), best first.
  */
 export function searchMessages(db: Db, input: string, scope: Scope, limit: number) {
   const q = ftsQuery(input);
@@ -41,11 +41,13 @@ export function searchMessages(db: Db, input: string, scope: Scope, limit: numbe
     ),
   );
   const rows = (stmt.all(q) as { id: string; conversationId: string; contactId: string; direction: string; text: string | null; timestamp: number; assigneeId: string | null; teamId: string | null }[]).filter((r) => canSee(scope, r));
-  const top = rankAndHighlight(rows, queryTerms(input))
+  const terms = queryTerms(input);
+  // Scored all, highlighted only those returned (cutting snippets is the costly part).
+  const top = scoreHits(rows, terms)
     .sort((a, b) => b.score - a.score || b.timestamp - a.timestamp)
     .slice(0, limit);
   const names = contactNames(db, top.map((r) => r.contactId));
-  return top.map(({ assigneeId: _a, teamId: _t, score: _s, ...r }) => ({ ...r, contactName: names.get(r.contactId) ?? null, timestamp: toIso(r.timestamp) }));
+  return top.map(({ assigneeId: _a, teamId: _t, score: _s, ...r }) => ({ ...r, snippet: highlight(r.text, terms), contactName: names.get(r.contactId) ?? null, timestamp: toIso(r.timestamp) }));
 }
 
 /**

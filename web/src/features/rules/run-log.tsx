@@ -56,7 +56,7 @@ export function RunLog(props: { ruleId: string; tick: number; names?: Names }) {
                   <Show when={r.eventCount > 1}>
                     <span class="muted" data-testid="run-count">
                       {' '}
-                      × {r.eventCount}, the last at <time datetime={r.updatedAt}>{time(r.updatedAt)}</time>
+                      ×{'\u00a0'}{r.eventCount}, the last at <time datetime={r.updatedAt}>{time(r.updatedAt)}</time>
                     </span>
                   </Show>
                 </span>
@@ -92,8 +92,9 @@ export function RunLog(props: { ruleId: string; tick: number; names?: Names }) {
                   </For>
                 </ol>
               </Show>
-              <Show when={r.error}>
-                <p class="error small">{r.error}</p>
+              {/* Why it stopped: in red when it failed; a skip's reason in grey, unless the badge already says it. */}
+              <Show when={r.error && !(r.state === 'skipped' && r.conditionsMatched === false)}>
+                <p class={`small ${r.state === 'failed' ? 'error' : 'muted'}`}>{r.error}</p>
               </Show>
             </li>
           )}
