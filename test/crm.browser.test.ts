@@ -145,6 +145,17 @@ describe.skipIf(!hasBrowser)('the manager screens in a real browser (sandbox)', 
     const entry = page.getByTestId('audit-entry').filter({ hasText: 'Team created' }).filter({ hasText: teamName });
     await entry.waitFor();
     expect(await entry.textContent()).toMatch(/name: .*Support/);
+    // Ids in changes show as names: hand the customer's conversation to the team, and the entry names the team.
+    const json = async (res: Promise<{ json(): Promise<any> }>) => (await (await res).json()).data;
+    const teamId = ((await json(page.request.get(`${server.url}/api/v1/teams`))) as { id: string; name: string }[]).find((t) => t.name === teamName)!.id;
+    const convs = (await json(page.request.get(`${server.url}/api/v1/conversations?limit=100`))) as { id: string; contact: { name: string } | null }[];
+    const convId = convs.find((c) => c.contact?.name === vp.customer)!.id;
+    const patched = await page.request.patch(`${server.url}/api/v1/conversations/${convId}`, { headers: { origin: server.url }, data: { teamId } });
+    expect(patched.status()).toBe(200);
+    await page.getByLabel('Record type').selectOption('conversation');
+    const handed = page.getByTestId('audit-entry').filter({ hasText: 'Conversation updated' }).filter({ hasText: `teamId: ` }).filter({ hasText: teamName });
+    await handed.first().waitFor();
+    expect(await handed.first().textContent()).not.toContain(teamId);
     await context.close();
   }, 60_000);
 });

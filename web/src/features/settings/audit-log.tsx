@@ -1,10 +1,13 @@
-import { createEffect, createSignal, For, on, Show } from 'solid-js';
+import { createEffect, createMemo, createResource, createSignal, For, on, Show } from 'solid-js';
 import { createAction } from '../../ui/action';
 import { ErrorLine } from '../../ui/error-line';
+import { fetchPipelines } from '../deals/deals.api';
+import { fetchTeams } from '../inbox/inbox.api';
+import { fetchRules } from '../rules/rules.api';
 import { fetchAudit, type AuditEntry, type AuditFilter, type TeamMember } from './settings.api';
-import { actionLabel, auditChanges, auditValue } from './settings.models';
+import { actionLabel, auditChanges, auditNames, auditValue } from './settings.models';
 
-const ENTITY_TYPES = ['api_token', 'channel', 'contact', 'conversation', 'custom_field', 'deal', 'invitation', 'pipeline', 'settings', 'task', 'team', 'user'];
+const ENTITY_TYPES = ['api_token', 'channel', 'contact', 'conversation', 'custom_field', 'deal', 'invitation', 'pipeline', 'rule', 'settings', 'task', 'team', 'user'];
 
 /** Who changed what and when, newest first; filter by kind of record and by person, page with "Load more". */
 export function AuditLog(props: { users: TeamMember[] }) {
@@ -13,10 +16,18 @@ export function AuditLog(props: { users: TeamMember[] }) {
   const [cursor, setCursor] = createSignal<string | null>(null);
   const [loading, setLoading] = createSignal(false);
   const { error, run } = createAction();
-  const names = () => new Map(props.users.map((u) => [u.id, u.name]));
+  // Names for the ids entries store. Each list may fail on its own (then its ids show as they are): the log
+  // must render regardless, so a failure is an empty list rather than an error. Refresh reloads them too
+  // (a team made on this page since).
+  const settle = <T,>(p: Promise<T[]>) => p.catch((): T[] => []);
+  const [lists, { refetch: refetchNames }] = createResource(async () => {
+    const [teams, pipelines, rules] = await Promise.all([settle(fetchTeams()), settle(fetchPipelines()), settle(fetchRules())]);
+    return { teams, pipelines, rules };
+  });
+  const names = createMemo(() => auditNames({ users: props.users, ...(lists.state === 'ready' || lists.state === 'refreshing' ? lists.latest : {}) }));
   const who = (a: AuditEntry['actor']) => {
     if (a.kind === 'system' || !a.id) return 'System';
-    if (a.kind === 'automation') return 'Automation rule'; // its id is a rule's, not a person's
+    if (a.kind === 'automation') return names().has(a.id) ? `Automation: ${names().get(a.id)}` : 'Automation rule'; // its id is a rule's
     const name = names().get(a.id) ?? a.id;
     return a.kind === 'token' ? `${name} (API token)` : name;
   };
@@ -39,7 +50,7 @@ export function AuditLog(props: { users: TeamMember[] }) {
     <section class="card" id="audit" aria-labelledby="audit-title">
       <div class="section-head">
         <h2 id="audit-title">Audit log</h2>
-        <button type="button" onClick={() => void load(false)} disabled={loading()}>
+        <button type="button" onClick={() => void (refetchNames(), load(false))} disabled={loading()}>
           Refresh
         </button>
       </div>
@@ -62,7 +73,9 @@ export function AuditLog(props: { users: TeamMember[] }) {
                   <strong>{who(e.actor)}</strong> · {actionLabel(e.action)}
                   <Show when={e.entityId}>
                     {' '}
-                    <code class="small muted">{e.entityId}</code>
+                    <Show when={names().get(e.entityId!)} fallback={<code class="small muted">{e.entityId}</code>}>
+                      {(name) => <span title={e.entityId!}>{name()}</span>}
+                    </Show>
                   </Show>
                 </span>
                 <time class="small muted" datetime={e.at}>

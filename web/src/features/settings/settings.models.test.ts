@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionLabel, auditChanges, auditValue, compactValue, consentForm, consentPatch, fieldKey, limitOption, optionLimit, parseMinutes, splitList } from './settings.models';
+import { actionLabel, auditChanges, auditNames, auditValue, compactValue, consentForm, consentPatch, fieldKey, limitOption, optionLimit, parseMinutes, splitList } from './settings.models';
 
 describe('settings models', () => {
   it('derives custom field keys from labels', () => {
@@ -47,6 +47,23 @@ describe('settings models', () => {
     expect(auditValue(['usr_1', 'usr_2'], 'userIds', names)).toBe('Ana, Teo');
     expect(auditValue(42, 'amount', names)).toBe('42');
     expect(auditChanges(null, { assigneeId: 'usr_2' }, (v, k) => auditValue(v, k, names))).toEqual([{ key: 'assigneeId', after: 'Teo' }]);
+  });
+  it('names teams, pipelines, stages and rules in audit values', () => {
+    const sales = { id: 'pl_1', name: 'Sales', stages: [{ id: 'stg_1', name: 'New' }, { id: 'stg_2', name: 'Won' }] };
+    const one = auditNames({ users: [{ id: 'usr_1', name: 'Ana' }], teams: [{ id: 'team_1', name: 'Support' }], rules: [{ id: 'rule_1', name: 'Route refunds' }], pipelines: [sales] });
+    const show = (before: unknown, after: unknown) => auditChanges(before, after, (v, k) => auditValue(v, k, one));
+    expect(show({ teamId: 'team_1', assigneeId: null }, { teamId: null, assigneeId: 'usr_1' })).toEqual([
+      { key: 'teamId', before: 'Support', after: '—' },
+      { key: 'assigneeId', before: '—', after: 'Ana' },
+    ]);
+    expect(show({ pipelineId: 'pl_1', stageId: 'stg_1' }, { pipelineId: 'pl_1', stageId: 'stg_2' })).toEqual([{ key: 'stageId', before: 'New', after: 'Won' }]);
+    expect(one.get('pl_1')).toBe('Sales');
+    expect(one.get('rule_1')).toBe('Route refunds');
+    // Several pipelines: a stage says whose it is, since "Won" alone is ambiguous.
+    const two = auditNames({ pipelines: [sales, { id: 'pl_2', name: 'Repairs', stages: [{ id: 'stg_3', name: 'Won' }] }] });
+    expect([two.get('stg_2'), two.get('stg_3')]).toEqual(['Sales › Won', 'Repairs › Won']);
+    // Lists not loaded (yet, or failed): ids stay as they are.
+    expect(auditValue('stg_9', 'toStageId', auditNames({}))).toBe('stg_9');
   });
   it('reads and writes the consent keywords, confirmations and messaging limit', () => {
     const form = consentForm({ optOutKeywords: ['STOP', 'PARAR'], optInKeywords: [], optOutConfirmation: null, optInConfirmation: 'Welcome back!', utilityNeedsConsent: true, messagingLimit: 2000 });

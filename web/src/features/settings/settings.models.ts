@@ -76,8 +76,8 @@ export function auditChanges(before: unknown, after: unknown, show: (value: unkn
 }
 
 /**
- * An audit value for people: times (`…At` fields, epoch ms or ISO) as local date-times and user ids as
- * names; everything else compacted.
+ * An audit value for people: times (`…At` fields, epoch ms or ISO) as local date-times and known ids
+ * (people, teams, stages… see `auditNames`) as names; everything else compacted.
  */
 export function auditValue(value: unknown, key: string, names: ReadonlyMap<string, string>): string {
   if (/At$/.test(key) && (typeof value === 'number' || typeof value === 'string')) {
@@ -87,6 +87,25 @@ export function auditValue(value: unknown, key: string, names: ReadonlyMap<strin
   if (typeof value === 'string' && names.has(value)) return names.get(value)!;
   if (Array.isArray(value) && value.length && value.every((v) => typeof v === 'string' && names.has(v))) return compactValue(value.map((v: string) => names.get(v)));
   return compactValue(value);
+}
+
+type Named = { id: string; name: string };
+
+/**
+ * One id → name map for the audit log: people, teams, rules, pipelines and their stages. Audit entries store
+ * ids (`teamId`, `stageId`, `fromStageId`…), which mean nothing to a reader. Stages are named after their
+ * pipeline when there are several ("Sales › Won"), since stage names repeat across pipelines. Lists still
+ * loading or failed are simply empty: their ids then show as they are.
+ */
+export function auditNames(lists: { users?: Named[]; teams?: Named[]; rules?: Named[]; pipelines?: (Named & { stages: Named[] })[] }): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const x of [...(lists.users ?? []), ...(lists.teams ?? []), ...(lists.rules ?? [])]) names.set(x.id, x.name);
+  const pipelines = lists.pipelines ?? [];
+  for (const p of pipelines) {
+    names.set(p.id, p.name);
+    for (const s of p.stages) names.set(s.id, pipelines.length > 1 ? `${p.name} › ${s.name}` : s.name);
+  }
+  return names;
 }
 
 /** Meta's messaging-limit tiers: unique customers a number may start conversations with per 24 hours. */
