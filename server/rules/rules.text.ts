@@ -19,11 +19,13 @@ const FOLDED_RUNS_KEPT = 5_000;
 const CACHED_RUN = 12;
 
 /** A run of non-ASCII characters in NFKD with its combining marks dropped. */
+const decompose = (run: string) => run.normalize('NFKD').replace(MARKS, '');
+
 function foldRun(run: string): string {
-  if (run.length > CACHED_RUN) return run.normalize('NFKD').replace(MARKS, '');
+  if (run.length > CACHED_RUN) return decompose(run);
   let folded = foldedRuns.get(run);
   if (folded !== undefined) return folded;
-  folded = run.normalize('NFKD').replace(MARKS, '');
+  folded = decompose(run);
   if (foldedRuns.size >= FOLDED_RUNS_KEPT) foldedRuns.clear();
   foldedRuns.set(run, folded);
   return folded;
@@ -64,6 +66,7 @@ export type Vocabulary = Map<number, string[]>;
 
 const hashStep = (h: number, unit: number) => (Math.imul(h, 31) + unit) | 0;
 
+/** The vocabulary of these (folded) words, for `wordsIn`. */
 export function vocabularyOf(words: Iterable<string>): Vocabulary {
   const byHash: Vocabulary = new Map();
   for (const w of words) {
