@@ -28,7 +28,23 @@ const keywordParts = (k: string) => {
   if (!parts) keywordCache.set(k, (parts = keywordWords(k)));
   return parts;
 };
-const regexCache = new Map<string, { re: RegExp; literal: string | null; words: string[] }>();
+const regexCache = new Map<string, CompiledRegex>();
+
+/** A keyword trigger's regex, compiled once: the regex, the literal every match contains, the whole words in it. */
+export interface CompiledRegex {
+  re: RegExp;
+  literal: string | null;
+  words: string[];
+}
+
+export function compiledRegex(source: string): CompiledRegex {
+  let compiled = regexCache.get(source);
+  if (!compiled) {
+    const literal = requiredLiteral(source);
+    regexCache.set(source, (compiled = { re: new RegExp(source, 'iu'), literal, words: literal ? wholeWordsOf(literal) : [] }));
+  }
+  return compiled;
+}
 
 /** Whether an event of the trigger's type also passes its options (keywords, first message, tag, stage). */
 export function triggerMatches(t: Trigger, data: Record<string, unknown>, view: TextView | null = t.type === 'keyword' ? textView(data) : null): boolean {
@@ -42,11 +58,7 @@ export function triggerMatches(t: Trigger, data: Record<string, unknown>, view: 
         return parts.length > 1 ? view.folded.includes(parts.join(' ')) : parts.length === 1 && view.words.has(parts[0]!);
       });
       if (byWord || !t.regex) return byWord;
-      let compiled = regexCache.get(t.regex);
-      if (!compiled) {
-        const literal = requiredLiteral(t.regex);
-        regexCache.set(t.regex, (compiled = { re: new RegExp(t.regex, 'iu'), literal, words: literal ? wholeWordsOf(literal) : [] }));
-      }
+      const compiled = compiledRegex(t.regex);
       if (compiled.literal !== null && (compiled.words.some((w) => !view.words.has(w)) || !view.folded.includes(compiled.literal))) return false;
       return compiled.re.test(view.text);
     }

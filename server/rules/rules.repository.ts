@@ -3,8 +3,8 @@ import type { Db } from '../../db/client.js';
 import { rules } from '../../db/schema/rules.js';
 import { toIso } from '../lib/clock.js';
 import type { EventType } from '../events/events.outbox.js';
-import { TRIGGER_EVENTS } from './rules.models.js';
-import { keywordWords, requiredLiteral, vocabularyOf, wholeWordsOf, type TextView, type Vocabulary } from './rules.text.js';
+import { compiledRegex, TRIGGER_EVENTS } from './rules.models.js';
+import { keywordWords, vocabularyOf, type TextView, type Vocabulary } from './rules.text.js';
 import { actionSchema, conditionsSchema, scopeSchema, triggerSchema, type Action, type Conditions, type Trigger } from './rules.schemas.js';
 
 export type RuleRow = typeof rules.$inferSelect;
@@ -63,8 +63,7 @@ function indexRules(all: Rule[]): RuleIndex {
     }
     const keywords = (r.trigger.keywords ?? []).map(keywordWords);
     for (const parts of keywords) if (parts.length === 1) words.add(parts[0]!);
-    const literal = r.trigger.regex ? requiredLiteral(r.trigger.regex) : null;
-    const regexWords = literal ? wholeWordsOf(literal) : [];
+    const regexWords = r.trigger.regex ? compiledRegex(r.trigger.regex).words : [];
     for (const w of regexWords) words.add(w);
     const under = (w: string) => index.byWord.get(w)?.includes(r) || index.byWord.set(w, [...(index.byWord.get(w) ?? []), r]);
     // A regex alone that needs a whole word cannot match a message without it: looked up by that word too.

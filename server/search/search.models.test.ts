@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { fold, MARK_END as E, MARK_START as S, queryTerms, rankAndHighlight, scoreHits } from './search.models.js';
+import { fold, highlight, MARK_END as E, MARK_START as S, queryTerms, scoreHits } from './search.models.js';
+
+/** Every row scored and highlighted (a search highlights only the rows it returns). */
+const rankAndHighlight = <T extends { text: string | null }>(rows: T[], terms: string[], window?: number) => scoreHits(rows, terms).map((r) => ({ ...r, snippet: highlight(r.text, terms, window) }));
 
 describe('search ranking and snippets', () => {
   it('folds accents and case like the FTS tokenizer', () => {

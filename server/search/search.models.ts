@@ -61,11 +61,6 @@ export function highlight(text: string | null, terms: readonly string[], window 
   return snippetOf(t, tokens, window);
 }
 
-/** Ranks and highlights every row (see scoreHits, highlight); a search highlights only the rows it returns. */
-export function rankAndHighlight<T extends { text: string | null }>(rows: readonly T[], terms: readonly string[], window = 12): (T & { score: number; snippet: string })[] {
-  return scoreHits(rows, terms).map((r) => ({ ...r, snippet: highlight(r.text, terms, window) }));
-}
-
 /** Whether a word matches a term as the FTS prefix query did; each distinct word is folded once. */
 function hitTest(terms: readonly string[]): (word: string) => boolean {
   const hits = new Map<string, boolean>();
